@@ -1,0 +1,370 @@
+package io.gopherflux.channel;
+
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
+import reactor.util.concurrent.Queues;
+import reactor.util.context.Context;
+
+/**
+ * The bridge-channel: flattens a sequence of Publishers into one Flux, in order.
+ * <p>
+ * Each inner Publisher is subscribed only after the previous one has completed, and its values
+ * are emitted as they come, so the output is the concatenation of the inners. Downstream demand
+ * carries over from one inner to the next: what one inner did not use is requested from the
+ * following one. The outer Publisher is asked for at most {@code prefetch} inners ahead, so a
+ * producer of Publishers (a steward starting wards, for example) is never pulled faster than its
+ * inners are consumed.
+ * <p>
+ * <b>Completion</b>: when the outer has completed and the last inner has completed.
+ * <b>Errors</b>: an inner's error is emitted at once and cancels the outer; an error from the
+ * outer is emitted at the next boundary, when the current inner (if any) has completed, and the
+ * inners still queued are dropped without being subscribed.
+ * <b>Cancellation</b>: cancels the current inner and the outer and drops the queued inners.
+ * <p>
+ * Reactor's {@code Flux.concat(Publisher)} has close semantics; this one keeps emission free of
+ * per-element serialization (terminal signals are only emitted between inners) and lets the
+ * prefetch of the outer go down to one.
+ *
+ * @param <T> the type of the values
+ */
+public final class Bridge<T> extends Flux<T> {
+
+	/** How many inners are requested ahead by default: one, as the book's bridge reads them. */
+	public static final int DEFAULT_PREFETCH = 1;
+
+	private final Publisher<? extends Publisher<? extends T>> sources;
+	private final int prefetch;
+
+	private Bridge(Publisher<? extends Publisher<? extends T>> sources, int prefetch) {
+		this.sources = sources;
+		this.prefetch = prefetch;
+	}
+
+	/**
+	 * Flattens {@code sources} in order, asking the outer for one inner at a time.
+	 *
+	 * @param sources the Publisher of inner Publishers
+	 * @param <T>     the type of the values
+	 * @return a Flux of every inner's values, inner after inner
+	 */
+	public static <T> Flux<T> of(Publisher<? extends Publisher<? extends T>> sources) {
+		return of(sources, DEFAULT_PREFETCH);
+	}
+
+	/**
+	 * Flattens {@code sources} in order, asking the outer for up to {@code prefetch} inners ahead.
+	 *
+	 * @param sources  the Publisher of inner Publishers
+	 * @param prefetch how many inners may wait, not yet subscribed; at least 1
+	 * @param <T>      the type of the values
+	 * @return a Flux of every inner's values, inner after inner
+	 */
+	public static <T> Flux<T> of(Publisher<? extends Publisher<? extends T>> sources, int prefetch) {
+		Objects.requireNonNull(sources, "sources");
+		if (prefetch < 1) {
+			throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
+		}
+		return new Bridge<>(sources, prefetch);
+	}
+
+	@Override
+	public void subscribe(CoreSubscriber<? super T> actual) {
+		sources.subscribe(new BridgeMain<>(actual, prefetch));
+	}
+
+	/*
+	 * State machine, all of it advanced by drain() under the WIP counter:
+	 * - no current inner: take the next queued inner and subscribe it; if none and the outer is
+	 *   done, emit the outer's error or completion;
+	 * - current inner subscribed: forward the demand not yet forwarded (requested - forwarded);
+	 * - current inner done: its unused demand is void, so forwarded drops back to produced.
+	 * Only the current inner emits values, and terminal signals are emitted by drain() only while
+	 * no inner is active, so no serialization is needed on the value path.
+	 */
+	static final class BridgeMain<T> implements CoreSubscriber<Publisher<? extends T>>, Subscription {
+
+		final CoreSubscriber<? super T> actual;
+		final int prefetch;
+		final int limit;
+		final Queue<Publisher<? extends T>> queue;
+
+		Subscription outer;
+
+		volatile boolean outerDone;
+		Throwable outerError;
+
+		volatile boolean cancelled;
+		Throwable badRequest;
+
+		volatile Throwable innerError;
+
+		volatile long requested;
+		static final AtomicLongFieldUpdater<BridgeMain> REQUESTED =
+				AtomicLongFieldUpdater.newUpdater(BridgeMain.class, "requested");
+
+		volatile int wip;
+		static final AtomicIntegerFieldUpdater<BridgeMain> WIP =
+				AtomicIntegerFieldUpdater.newUpdater(BridgeMain.class, "wip");
+
+		// Owned by drain().
+		BridgeInner<T> current;
+		long forwarded;
+		int consumed;
+		boolean terminated;
+
+		// Written by the current inner only; read by drain() after the inner is done.
+		long produced;
+
+		BridgeMain(CoreSubscriber<? super T> actual, int prefetch) {
+			this.actual = actual;
+			this.prefetch = prefetch;
+			this.limit = prefetch == 1 ? 1 : prefetch - (prefetch >> 2);
+			this.queue = Queues.<Publisher<? extends T>>get(prefetch).get();
+		}
+
+		@Override
+		public Context currentContext() {
+			return actual.currentContext();
+		}
+
+		@Override
+		public void onSubscribe(Subscription s) {
+			if (Operators.validate(outer, s)) {
+				outer = s;
+				actual.onSubscribe(this);
+				s.request(prefetch);
+			}
+		}
+
+		@Override
+		public void onNext(Publisher<? extends T> p) {
+			if (outerDone) {
+				Operators.onNextDropped(p, actual.currentContext());
+				return;
+			}
+			if (p == null) {
+				outer.cancel();
+				onError(new NullPointerException("sources emitted a null Publisher"));
+				return;
+			}
+			if (!queue.offer(p)) {
+				outer.cancel();
+				onError(Operators.onOperatorError(outer,
+						Exceptions.failWithOverflow("sources emitted more than the " + prefetch + " requested"),
+						p, actual.currentContext()));
+				return;
+			}
+			drain();
+		}
+
+		@Override
+		public void onError(Throwable t) {
+			if (outerDone) {
+				Operators.onErrorDropped(t, actual.currentContext());
+				return;
+			}
+			outerError = t;
+			outerDone = true;
+			drain();
+		}
+
+		@Override
+		public void onComplete() {
+			if (outerDone) {
+				return;
+			}
+			outerDone = true;
+			drain();
+		}
+
+		@Override
+		public void request(long n) {
+			if (n <= 0) {
+				// Rule 3.9: the bad request ends the subscription with an error.
+				badRequest = Exceptions.nullOrNegativeRequestException(n);
+				cancelled = true;
+				drain();
+				return;
+			}
+			Operators.addCap(REQUESTED, this, n);
+			drain();
+		}
+
+		@Override
+		public void cancel() {
+			if (cancelled) {
+				return;
+			}
+			cancelled = true;
+			drain();
+		}
+
+		void innerError(Throwable t) {
+			innerError = t;
+			drain();
+		}
+
+		void drain() {
+			if (WIP.getAndIncrement(this) != 0) {
+				return;
+			}
+			int missed = 1;
+			for (;;) {
+				if (terminated) {
+					return;
+				}
+				if (cancelled) {
+					terminated = true;
+					cancelAll();
+					if (badRequest != null) {
+						actual.onError(badRequest);
+					}
+					return;
+				}
+				Throwable ie = innerError;
+				if (ie != null) {
+					terminated = true;
+					cancelAll();
+					actual.onError(ie);
+					return;
+				}
+
+				BridgeInner<T> inner = current;
+				if (inner != null && inner.done) {
+					current = null;
+					inner = null;
+					forwarded = produced;
+				}
+				if (inner == null) {
+					boolean d = outerDone;
+					if (d && outerError != null) {
+						terminated = true;
+						queue.clear();
+						actual.onError(outerError);
+						return;
+					}
+					Publisher<? extends T> next = queue.poll();
+					if (next == null) {
+						if (d) {
+							terminated = true;
+							actual.onComplete();
+							return;
+						}
+					}
+					else {
+						replenish();
+						inner = new BridgeInner<>(this);
+						current = inner;
+						next.subscribe(inner);
+						// The inner may have completed, failed or subscribed synchronously: look again.
+						continue;
+					}
+				}
+				else {
+					Subscription s = inner.s;
+					if (s != null && s != Operators.cancelledSubscription()) {
+						long r = requested;
+						if (r != forwarded) {
+							long delta = r == Long.MAX_VALUE ? Long.MAX_VALUE : r - forwarded;
+							forwarded = r;
+							s.request(delta);
+						}
+					}
+				}
+
+				missed = WIP.addAndGet(this, -missed);
+				if (missed == 0) {
+					return;
+				}
+			}
+		}
+
+		private void replenish() {
+			if (++consumed == limit) {
+				consumed = 0;
+				outer.request(limit);
+			}
+		}
+
+		private void cancelAll() {
+			outer.cancel();
+			BridgeInner<T> inner = current;
+			current = null;
+			if (inner != null) {
+				inner.cancel();
+			}
+			queue.clear();
+		}
+	}
+
+	static final class BridgeInner<T> implements CoreSubscriber<T> {
+
+		final BridgeMain<T> parent;
+
+		volatile Subscription s;
+		@SuppressWarnings("rawtypes")
+		static final AtomicReferenceFieldUpdater<BridgeInner, Subscription> S =
+				AtomicReferenceFieldUpdater.newUpdater(BridgeInner.class, Subscription.class, "s");
+
+		volatile boolean done;
+
+		BridgeInner(BridgeMain<T> parent) {
+			this.parent = parent;
+		}
+
+		@Override
+		public Context currentContext() {
+			return parent.actual.currentContext();
+		}
+
+		@Override
+		public void onSubscribe(Subscription s) {
+			if (Operators.setOnce(S, this, s)) {
+				parent.drain();
+			}
+		}
+
+		@Override
+		public void onNext(T t) {
+			if (done) {
+				Operators.onNextDropped(t, currentContext());
+				return;
+			}
+			parent.produced++;
+			parent.actual.onNext(t);
+		}
+
+		@Override
+		public void onError(Throwable t) {
+			if (done) {
+				Operators.onErrorDropped(t, currentContext());
+				return;
+			}
+			done = true;
+			parent.innerError(t);
+		}
+
+		@Override
+		public void onComplete() {
+			if (done) {
+				return;
+			}
+			done = true;
+			parent.drain();
+		}
+
+		void cancel() {
+			Operators.terminate(S, this);
+		}
+	}
+}
