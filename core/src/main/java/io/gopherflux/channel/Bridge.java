@@ -116,8 +116,10 @@ public final class Bridge<T> extends Flux<T> {
 		static final AtomicIntegerFieldUpdater<BridgeMain> WIP =
 				AtomicIntegerFieldUpdater.newUpdater(BridgeMain.class, "wip");
 
+		// Written by drain() only; read by cancel() to stop a synchronous inner at once.
+		volatile BridgeInner<T> current;
+
 		// Owned by drain().
-		BridgeInner<T> current;
 		long forwarded;
 		int consumed;
 		boolean terminated;
@@ -192,8 +194,7 @@ public final class Bridge<T> extends Flux<T> {
 			if (n <= 0) {
 				// Rule 3.9: the bad request ends the subscription with an error.
 				badRequest = Exceptions.nullOrNegativeRequestException(n);
-				cancelled = true;
-				drain();
+				cancel();
 				return;
 			}
 			Operators.addCap(REQUESTED, this, n);
@@ -206,6 +207,13 @@ public final class Bridge<T> extends Flux<T> {
 				return;
 			}
 			cancelled = true;
+			// Cancelled here as well as in drain(): a synchronous inner may be emitting inside
+			// drain's request call right now, and only a cancel can stop it.
+			outer.cancel();
+			BridgeInner<T> inner = current;
+			if (inner != null) {
+				inner.cancel();
+			}
 			drain();
 		}
 

@@ -12,7 +12,7 @@ import reactor.core.publisher.Flux;
 public class BridgeTckTest extends PublisherVerification<Long> {
 
 	public BridgeTckTest() {
-		super(new TestEnvironment(2_000, 100));
+		super(new TestEnvironment(1_000, 100));
 	}
 
 	@Override

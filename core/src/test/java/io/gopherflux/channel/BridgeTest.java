@@ -159,6 +159,14 @@ class BridgeTest {
 	}
 
 	@Test
+	void cancellingInsideOnNextStopsAnEndlessSynchronousInner() {
+		// take(n, false) requests without bound and cancels from inside onNext.
+		StepVerifier.create(Bridge.of(Flux.just(Generators.repeat(1, 2))).take(3, false))
+				.expectNext(1, 2, 1)
+				.verifyComplete();
+	}
+
+	@Test
 	void badRequestIsSignalledAsAnIllegalArgument() {
 		RawSubscriber<Integer> subscriber = new RawSubscriber<>();
 		PublisherProbe<Integer> inner = PublisherProbe.of(Flux.never());

@@ -1,0 +1,226 @@
+package io.gopherflux.channel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * The or-channel: one done-signal made of many.
+ * <p>
+ * The returned {@code Mono<Void>} completes as soon as any of the given Publishers emits a value
+ * or completes, and then cancels all the others. Values are only a signal here: they are not
+ * emitted (each input is asked for one value at most) and are discarded.
+ * <p>
+ * It is flat: one subscriber per input and one coordinator, whatever the number of inputs, so a
+ * hundred thousand done-signals cost no deep stack and no thread each, unlike the book's
+ * recursive goroutine tree.
+ * <ul>
+ * <li><b>No inputs</b>: never completes, as receiving from Go's nil channel blocks forever.</li>
+ * <li><b>Errors</b>: an input that fails before any input fired fails the result with its error
+ * and cancels the others; later errors are dropped ({@code Hooks.onErrorDropped}).</li>
+ * <li><b>Cancellation</b>: cancels every input subscribed so far and stops subscribing the rest.</li>
+ * </ul>
+ * Inputs are subscribed in order on the subscribing thread; if one fires while they are being
+ * subscribed, the remaining ones are never subscribed.
+ */
+public final class Or extends Mono<Void> {
+
+	private final Publisher<?>[] signals;
+
+	private Or(Publisher<?>[] signals) {
+		this.signals = signals;
+	}
+
+	/**
+	 * A done-signal that fires when the first of {@code signals} emits or completes.
+	 *
+	 * @param signals the done-signals; none of them {@code null}
+	 * @return a Mono that completes on the first signal, fails on an input's error before that
+	 */
+	public static Mono<Void> of(Publisher<?>... signals) {
+		Objects.requireNonNull(signals, "signals");
+		Publisher<?>[] copy = signals.clone();
+		for (int i = 0; i < copy.length; i++) {
+			Objects.requireNonNull(copy[i], "signals[" + i + "]");
+		}
+		return create(copy);
+	}
+
+	/**
+	 * A done-signal that fires when the first of {@code signals} emits or completes.
+	 *
+	 * @param signals the done-signals; none of them {@code null}
+	 * @return a Mono that completes on the first signal, fails on an input's error before that
+	 */
+	public static Mono<Void> of(Iterable<? extends Publisher<?>> signals) {
+		Objects.requireNonNull(signals, "signals");
+		List<Publisher<?>> list = new ArrayList<>();
+		int i = 0;
+		for (Publisher<?> signal : signals) {
+			list.add(Objects.requireNonNull(signal, "signals[" + i + "]"));
+			i++;
+		}
+		return create(list.toArray(new Publisher<?>[0]));
+	}
+
+	private static Mono<Void> create(Publisher<?>[] signals) {
+		if (signals.length == 0) {
+			return Mono.never();
+		}
+		return new Or(signals);
+	}
+
+	@Override
+	public void subscribe(CoreSubscriber<? super Void> actual) {
+		OrCoordinator parent = new OrCoordinator(actual, signals.length);
+		actual.onSubscribe(parent);
+		parent.subscribe(signals);
+	}
+
+	/*
+	 * State machine: DONE goes 0 -> 1 exactly once, by the first input to fire (complete), the
+	 * first input to fail (error), a cancel, or a bad request. Whoever wins it cancels every
+	 * input subscribed so far and stops the subscription loop; only the winner signals downstream.
+	 */
+	static final class OrCoordinator implements Subscription {
+
+		final CoreSubscriber<? super Void> actual;
+		final OrInner[] inners;
+
+		volatile int done;
+		static final AtomicIntegerFieldUpdater<OrCoordinator> DONE =
+				AtomicIntegerFieldUpdater.newUpdater(OrCoordinator.class, "done");
+
+		OrCoordinator(CoreSubscriber<? super Void> actual, int n) {
+			this.actual = actual;
+			// Filled in the constructor so that the final field publishes every inner to a
+			// canceller on another thread.
+			OrInner[] a = new OrInner[n];
+			for (int i = 0; i < n; i++) {
+				a[i] = new OrInner(this);
+			}
+			this.inners = a;
+		}
+
+		void subscribe(Publisher<?>[] signals) {
+			OrInner[] a = inners;
+			for (int i = 0; i < a.length && done == 0; i++) {
+				signals[i].subscribe(a[i]);
+			}
+		}
+
+		void fire(OrInner winner) {
+			if (DONE.compareAndSet(this, 0, 1)) {
+				cancelAllBut(winner);
+				actual.onComplete();
+			}
+		}
+
+		void fail(OrInner loser, Throwable t) {
+			if (DONE.compareAndSet(this, 0, 1)) {
+				cancelAllBut(loser);
+				actual.onError(t);
+			}
+			else {
+				Operators.onErrorDropped(t, actual.currentContext());
+			}
+		}
+
+		@Override
+		public void request(long n) {
+			if (n <= 0 && DONE.compareAndSet(this, 0, 1)) {
+				// Rule 3.9, even though a Mono<Void> never emits a value.
+				cancelAllBut(null);
+				actual.onError(Exceptions.nullOrNegativeRequestException(n));
+			}
+		}
+
+		@Override
+		public void cancel() {
+			if (DONE.compareAndSet(this, 0, 1)) {
+				cancelAllBut(null);
+			}
+		}
+
+		private void cancelAllBut(OrInner keep) {
+			for (OrInner inner : inners) {
+				// An inner not yet subscribed is marked cancelled and will cancel on arrival.
+				if (inner != keep) {
+					inner.cancel();
+				}
+			}
+		}
+	}
+
+	static final class OrInner implements CoreSubscriber<Object> {
+
+		final OrCoordinator parent;
+
+		volatile Subscription s;
+		static final AtomicReferenceFieldUpdater<OrInner, Subscription> S =
+				AtomicReferenceFieldUpdater.newUpdater(OrInner.class, Subscription.class, "s");
+
+		boolean fired;
+
+		OrInner(OrCoordinator parent) {
+			this.parent = parent;
+		}
+
+		@Override
+		public Context currentContext() {
+			return parent.actual.currentContext();
+		}
+
+		@Override
+		public void onSubscribe(Subscription s) {
+			if (Operators.setOnce(S, this, s)) {
+				s.request(1);
+			}
+		}
+
+		@Override
+		public void onNext(Object t) {
+			if (fired) {
+				Operators.onDiscard(t, currentContext());
+				return;
+			}
+			fired = true;
+			Operators.onDiscard(t, currentContext());
+			cancel();
+			parent.fire(this);
+		}
+
+		@Override
+		public void onError(Throwable t) {
+			if (fired) {
+				Operators.onErrorDropped(t, currentContext());
+				return;
+			}
+			fired = true;
+			parent.fail(this, t);
+		}
+
+		@Override
+		public void onComplete() {
+			if (fired) {
+				return;
+			}
+			fired = true;
+			parent.fire(this);
+		}
+
+		void cancel() {
+			Operators.terminate(S, this);
+		}
+	}
+}
