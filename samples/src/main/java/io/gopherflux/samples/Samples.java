@@ -3,10 +3,31 @@ package io.gopherflux.samples;
 import java.util.List;
 import java.util.Optional;
 
+import io.gopherflux.samples.channel.BridgeSample;
+import io.gopherflux.samples.channel.ConfinementSample;
+import io.gopherflux.samples.channel.ErrorHandlingSample;
+import io.gopherflux.samples.channel.ForSelectSample;
+import io.gopherflux.samples.channel.GeneratorsSample;
+import io.gopherflux.samples.channel.OrChannelSample;
+import io.gopherflux.samples.channel.OrDoneSample;
+import io.gopherflux.samples.channel.PipelineSample;
+import io.gopherflux.samples.channel.PreventingLeaksSample;
+import io.gopherflux.samples.channel.TeeSample;
+
 /** The catalog of every sample, in the order of the book. */
 public final class Samples {
 
 	private static final List<Sample> ALL = List.of(
+			new ConfinementSample(),
+			new ForSelectSample(),
+			new PreventingLeaksSample(),
+			new OrChannelSample(),
+			new ErrorHandlingSample(),
+			new PipelineSample(),
+			new GeneratorsSample(),
+			new OrDoneSample(),
+			new TeeSample(),
+			new BridgeSample()
 	);
 
 	private Samples() {
