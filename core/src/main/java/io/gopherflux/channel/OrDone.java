@@ -74,9 +74,8 @@ public final class OrDone<T> extends FluxOperator<T, T> {
 
 	@Override
 	public void subscribe(CoreSubscriber<? super T> actual) {
-		CoreSubscriber<? super T> serialized = Operators.serialize(actual);
-		OrDoneMain<T> main = new OrDoneMain<>(serialized);
-		serialized.onSubscribe(main);
+		OrDoneMain<T> main = new OrDoneMain<>(actual);
+		actual.onSubscribe(main);
 		done.subscribe(new OrDoneOther(main));
 		if (main.terminated == 0) {
 			source.subscribe(main);
@@ -89,6 +88,9 @@ public final class OrDone<T> extends FluxOperator<T, T> {
 	 * The winner cancels the other side and (unless it is a cancel) signals downstream. Downstream
 	 * got its Subscription before either side was subscribed, so requests made before the source
 	 * arrives are held by the deferred subscription and passed on when it does.
+	 * The done-signal may fire on another thread while a value is being emitted: EMITTING is held
+	 * around each onNext, and a terminal signal that finds it held is left for the emitter to
+	 * deliver when it lets go (a half serializer: values come from one thread, the end from any).
 	 */
 	static final class OrDoneMain<T> extends Operators.DeferredSubscription implements CoreSubscriber<T> {
 
@@ -103,6 +105,14 @@ public final class OrDone<T> extends FluxOperator<T, T> {
 		@SuppressWarnings("rawtypes")
 		static final AtomicIntegerFieldUpdater<OrDoneMain> TERMINATED =
 				AtomicIntegerFieldUpdater.newUpdater(OrDoneMain.class, "terminated");
+
+		volatile int emitting;
+		@SuppressWarnings("rawtypes")
+		static final AtomicIntegerFieldUpdater<OrDoneMain> EMITTING =
+				AtomicIntegerFieldUpdater.newUpdater(OrDoneMain.class, "emitting");
+
+		// Written before the terminal signal is offered through EMITTING; null means completion.
+		Throwable error;
 
 		OrDoneMain(CoreSubscriber<? super T> actual) {
 			this.actual = actual;
@@ -124,14 +134,22 @@ public final class OrDone<T> extends FluxOperator<T, T> {
 				Operators.onNextDropped(t, actual.currentContext());
 				return;
 			}
-			actual.onNext(t);
+			if (EMITTING.compareAndSet(this, 0, 1)) {
+				actual.onNext(t);
+				if (EMITTING.decrementAndGet(this) != 0) {
+					deliverEnd();
+				}
+			}
+			else {
+				Operators.onDiscard(t, actual.currentContext());
+			}
 		}
 
 		@Override
 		public void onError(Throwable t) {
 			if (TERMINATED.compareAndSet(this, 0, 1)) {
 				Operators.terminate(OTHER, this);
-				actual.onError(t);
+				end(t);
 			}
 			else {
 				Operators.onErrorDropped(t, actual.currentContext());
@@ -142,7 +160,7 @@ public final class OrDone<T> extends FluxOperator<T, T> {
 		public void onComplete() {
 			if (TERMINATED.compareAndSet(this, 0, 1)) {
 				Operators.terminate(OTHER, this);
-				actual.onComplete();
+				end(null);
 			}
 		}
 
@@ -151,11 +169,28 @@ public final class OrDone<T> extends FluxOperator<T, T> {
 			if (n <= 0) {
 				if (TERMINATED.compareAndSet(this, 0, 1)) {
 					cancelBoth();
-					actual.onError(Exceptions.nullOrNegativeRequestException(n));
+					end(Exceptions.nullOrNegativeRequestException(n));
 				}
 				return;
 			}
 			super.request(n);
+		}
+
+		private void end(Throwable e) {
+			error = e;
+			if (EMITTING.getAndIncrement(this) == 0) {
+				deliverEnd();
+			}
+		}
+
+		private void deliverEnd() {
+			Throwable e = error;
+			if (e != null) {
+				actual.onError(e);
+			}
+			else {
+				actual.onComplete();
+			}
 		}
 
 		@Override
@@ -168,14 +203,14 @@ public final class OrDone<T> extends FluxOperator<T, T> {
 		void otherFired() {
 			if (TERMINATED.compareAndSet(this, 0, 1)) {
 				super.cancel();
-				actual.onComplete();
+				end(null);
 			}
 		}
 
 		void otherFailed(Throwable t) {
 			if (TERMINATED.compareAndSet(this, 0, 1)) {
 				super.cancel();
-				actual.onError(t);
+				end(t);
 			}
 			else {
 				Operators.onErrorDropped(t, actual.currentContext());
