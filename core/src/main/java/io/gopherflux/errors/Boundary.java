@@ -151,6 +151,7 @@ public final class Boundary<E extends GopherfluxException> {
 	 *
 	 * @param context the call site's key/values (copied), added to each wrapped error's context
 	 */
+	@SuppressWarnings("unchecked")
 	public <T> Function<Publisher<T>, Publisher<T>> wrap(Map<String, ?> context) {
 		Objects.requireNonNull(context, "context");
 		Map<String, Object> copy = Collections.unmodifiableMap(new LinkedHashMap<>(context));
