@@ -3,10 +3,22 @@ package io.gopherflux.samples;
 import java.util.List;
 import java.util.Optional;
 
+import io.gopherflux.samples.context.ContextValuesSample;
+import io.gopherflux.samples.context.GreetingSample;
+import io.gopherflux.samples.context.PreemptibleSample;
+import io.gopherflux.samples.errors.ErrorPropagationSample;
+import io.gopherflux.samples.replicate.ReplicatedRequestsSample;
+
 /** The catalog of every sample, in the order of the book. */
 public final class Samples {
 
 	private static final List<Sample> ALL = List.of(
+			new ContextValuesSample(),
+			GreetingSample.deadline(),
+			GreetingSample.failFast(),
+			new ErrorPropagationSample(),
+			new PreemptibleSample(),
+			new ReplicatedRequestsSample()
 	);
 
 	private Samples() {
