@@ -3,6 +3,7 @@ package io.gopherflux.replicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,14 +35,13 @@ class ReplicatorStressTest {
 		int rounds = 2_000;
 
 		for (int round = 0; round < rounds; round++) {
-			@SuppressWarnings("unchecked")
-			Sinks.One<Integer>[] replicas = new Sinks.One[] {Sinks.one(), Sinks.one()};
+			List<Sinks.One<Integer>> replicas = List.of(Sinks.one(), Sinks.one());
 			AtomicReference<Integer> value = new AtomicReference<>();
 			CountDownLatch completed = new CountDownLatch(1);
 			int cancelledBefore = cancelled.get();
 
-			replicator.<Integer>request(i -> replicas[i].asMono()).subscribe(value::set, e -> { }, completed::countDown);
-			RaceTestUtils.race(() -> replicas[0].tryEmitValue(0), () -> replicas[1].tryEmitValue(1));
+			replicator.<Integer>request(i -> replicas.get(i).asMono()).subscribe(value::set, e -> { }, completed::countDown);
+			RaceTestUtils.race(() -> replicas.get(0).tryEmitValue(0), () -> replicas.get(1).tryEmitValue(1));
 
 			assertThat(completed.await(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(value.get()).isIn(0, 1);
