@@ -72,11 +72,16 @@ public final class Deadline {
 		return ctx.getOrEmpty(KEY);
 	}
 
-	/** The current instant on the scheduler's clock, at nanosecond resolution where it has it. */
+	/**
+	 * The current instant on the scheduler's clock, at millisecond resolution.
+	 * <p>
+	 * Read in milliseconds on purpose: Reactor's {@code Scheduler.now} gives wall-clock time only
+	 * for milliseconds and coarser units, and {@code System.nanoTime()} (whose origin is arbitrary)
+	 * for finer ones, which would put deadlines made from {@link Instant#now()} decades away.
+	 */
 	public static Instant now(Scheduler clock) {
 		Objects.requireNonNull(clock, "clock");
-		long nanos = clock.now(TimeUnit.NANOSECONDS);
-		return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+		return Instant.ofEpochMilli(clock.now(TimeUnit.MILLISECONDS));
 	}
 
 	/**

@@ -42,6 +42,22 @@ class DeadlineTest {
 	}
 
 	@Test
+	void nowIsWallClockTimeOnARealScheduler() {
+		Instant before = Instant.now().minusSeconds(60);
+
+		assertThat(Deadline.now(Schedulers.parallel())).as("not System.nanoTime's arbitrary origin")
+				.isBetween(before, Instant.now().plusSeconds(60));
+	}
+
+	@Test
+	void nowFollowsVirtualTime() {
+		VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+		vts.advanceTimeBy(Duration.ofMillis(1500));
+
+		assertThat(Deadline.now(vts)).isEqualTo(T0.plusMillis(1500));
+	}
+
+	@Test
 	void theEarlierDeadlineWins() {
 		Context ctx = Deadline.at(T0.plusSeconds(5)).apply(Context.empty());
 
