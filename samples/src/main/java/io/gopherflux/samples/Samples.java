@@ -13,6 +13,11 @@ import io.gopherflux.samples.channel.OrDoneSample;
 import io.gopherflux.samples.channel.PipelineSample;
 import io.gopherflux.samples.channel.PreventingLeaksSample;
 import io.gopherflux.samples.channel.TeeSample;
+import io.gopherflux.samples.context.ContextValuesSample;
+import io.gopherflux.samples.context.GreetingSample;
+import io.gopherflux.samples.context.PreemptibleSample;
+import io.gopherflux.samples.errors.ErrorPropagationSample;
+import io.gopherflux.samples.replicate.ReplicatedRequestsSample;
 
 /** The catalog of every sample, in the order of the book. */
 public final class Samples {
@@ -27,7 +32,13 @@ public final class Samples {
 			new GeneratorsSample(),
 			new OrDoneSample(),
 			new TeeSample(),
-			new BridgeSample()
+			new BridgeSample(),
+			new ContextValuesSample(),
+			GreetingSample.deadline(),
+			GreetingSample.failFast(),
+			new ErrorPropagationSample(),
+			new PreemptibleSample(),
+			new ReplicatedRequestsSample()
 	);
 
 	private Samples() {

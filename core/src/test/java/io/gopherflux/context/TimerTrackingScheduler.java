@@ -1,0 +1,52 @@
+package io.gopherflux.context;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/** A virtual-time scheduler that counts the timed tasks still pending (neither run nor disposed). */
+final class TimerTrackingScheduler implements Scheduler {
+
+	final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+	final AtomicInteger pendingTimers = new AtomicInteger();
+
+	@Override
+	public Disposable schedule(Runnable task) {
+		return vts.schedule(task);
+	}
+
+	@Override
+	public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+		pendingTimers.incrementAndGet();
+		AtomicInteger once = new AtomicInteger();
+		Disposable d = vts.schedule(() -> {
+			if (once.compareAndSet(0, 1)) {
+				pendingTimers.decrementAndGet();
+			}
+			task.run();
+		}, delay, unit);
+		return () -> {
+			if (once.compareAndSet(0, 1)) {
+				pendingTimers.decrementAndGet();
+			}
+			d.dispose();
+		};
+	}
+
+	@Override
+	public long now(TimeUnit unit) {
+		return vts.now(unit);
+	}
+
+	@Override
+	public Worker createWorker() {
+		return vts.createWorker();
+	}
+
+	void advanceTimeBy(java.time.Duration d) {
+		vts.advanceTimeBy(d);
+	}
+}
