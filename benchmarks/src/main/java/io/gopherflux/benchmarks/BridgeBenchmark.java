@@ -17,7 +17,10 @@ import reactor.core.publisher.Flux;
 
 /**
  * Bridge against {@code Flux.concat(Publisher<Publisher>)}: 100,000 values in inners of
- * {@code innerSize}; scores are ns per value.
+ * {@code innerSize}; scores are ns per value. Bridge runs with its default prefetch of one inner
+ * and with concat's own prefetch of 32, for a like-for-like comparison. Inners of one value are
+ * measured both as constants ({@code Flux.just}, read without a subscription by both operators)
+ * and hidden behind {@code hide()}, which forces a real subscription per inner.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -29,11 +32,15 @@ public class BridgeBenchmark {
 	@Param({"1", "1000"})
 	int innerSize;
 
+	@Param({"true", "false"})
+	boolean constant;
+
 	Flux<Flux<Integer>> inners;
 
 	@Setup
 	public void setup() {
-		Flux<Integer> inner = Flux.range(0, innerSize);
+		Flux<Integer> range = Flux.range(0, innerSize);
+		Flux<Integer> inner = constant ? range : range.hide();
 		inners = Flux.range(0, N / innerSize).map(i -> inner);
 	}
 
@@ -41,6 +48,12 @@ public class BridgeBenchmark {
 	@OperationsPerInvocation(N)
 	public void bridge(Blackhole bh) {
 		Bridge.of(inners).subscribe(bh::consume);
+	}
+
+	@Benchmark
+	@OperationsPerInvocation(N)
+	public void bridgePrefetch32(Blackhole bh) {
+		Bridge.of(inners, 32).subscribe(bh::consume);
 	}
 
 	@Benchmark

@@ -10,6 +10,7 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.util.concurrent.Queues;
@@ -33,7 +34,8 @@ import reactor.util.context.Context;
  * <p>
  * Reactor's {@code Flux.concat(Publisher)} has close semantics; this one keeps emission free of
  * per-element serialization (terminal signals are only emitted between inners) and lets the
- * prefetch of the outer go down to one.
+ * prefetch of the outer go down to one. Constant inners ({@code Mono.just}, {@code Flux.empty})
+ * are read without being subscribed, as concat does.
  *
  * @param <T> the type of the values
  */
@@ -119,7 +121,15 @@ public final class Bridge<T> extends Flux<T> {
 		// Written by drain() only; read by cancel() to stop a synchronous inner at once.
 		volatile BridgeInner<T> current;
 
+		// The thread running the drain loop, so that its own synchronous callbacks (an inner that
+		// subscribes, emits or completes inside subscribe or request) only mark another pass
+		// instead of paying for the WIP counter. Another thread never reads its own Thread here
+		// unless it wrote it, so a stale read only sends it the slow way.
+		Thread owner;
+		boolean again;
+
 		// Owned by drain().
+		T pendingScalar;
 		long forwarded;
 		int consumed;
 		boolean terminated;
@@ -223,78 +233,135 @@ public final class Bridge<T> extends Flux<T> {
 		}
 
 		void drain() {
+			if (owner == Thread.currentThread()) {
+				// Called back synchronously from inside this thread's own drain loop.
+				again = true;
+				return;
+			}
 			if (WIP.getAndIncrement(this) != 0) {
 				return;
 			}
 			int missed = 1;
 			for (;;) {
-				if (terminated) {
-					return;
-				}
-				if (cancelled) {
-					terminated = true;
-					cancelAll();
-					if (badRequest != null) {
-						actual.onError(badRequest);
-					}
-					return;
-				}
-				Throwable ie = innerError;
-				if (ie != null) {
-					terminated = true;
-					cancelAll();
-					actual.onError(ie);
-					return;
-				}
-
-				BridgeInner<T> inner = current;
-				if (inner != null && inner.done) {
-					current = null;
-					inner = null;
-					forwarded = produced;
-				}
-				if (inner == null) {
-					boolean d = outerDone;
-					if (d && outerError != null) {
-						terminated = true;
-						queue.clear();
-						actual.onError(outerError);
+				owner = Thread.currentThread();
+				do {
+					again = false;
+					if (step()) {
+						owner = null;
 						return;
 					}
-					Publisher<? extends T> next = queue.poll();
-					if (next == null) {
-						if (d) {
-							terminated = true;
-							actual.onComplete();
-							return;
-						}
-					}
-					else {
-						replenish();
-						inner = new BridgeInner<>(this);
-						current = inner;
-						next.subscribe(inner);
-						// The inner may have completed, failed or subscribed synchronously: look again.
-						continue;
-					}
 				}
-				else {
-					Subscription s = inner.s;
-					if (s != null && s != Operators.cancelledSubscription()) {
-						long r = requested;
-						if (r != forwarded) {
-							long delta = r == Long.MAX_VALUE ? Long.MAX_VALUE : r - forwarded;
-							forwarded = r;
-							s.request(delta);
-						}
-					}
-				}
-
+				while (again);
+				owner = null;
 				missed = WIP.addAndGet(this, -missed);
 				if (missed == 0) {
 					return;
 				}
 			}
+		}
+
+		/** One pass of the state machine; true once the sequence has ended. */
+		private boolean step() {
+			if (terminated) {
+				return true;
+			}
+			if (cancelled) {
+				terminated = true;
+				cancelAll();
+				if (badRequest != null) {
+					actual.onError(badRequest);
+				}
+				return true;
+			}
+			Throwable ie = innerError;
+			if (ie != null) {
+				terminated = true;
+				cancelAll();
+				actual.onError(ie);
+				return true;
+			}
+
+			T scalar = pendingScalar;
+			if (scalar != null) {
+				if (requested == produced) {
+					return false;
+				}
+				pendingScalar = null;
+				emitScalar(scalar);
+			}
+
+			BridgeInner<T> inner = current;
+			if (inner != null && inner.done) {
+				current = null;
+				inner = null;
+				forwarded = produced;
+			}
+			if (inner == null) {
+				boolean d = outerDone;
+				if (d && outerError != null) {
+					terminated = true;
+					queue.clear();
+					actual.onError(outerError);
+					return true;
+				}
+				Publisher<? extends T> next = queue.poll();
+				if (next == null) {
+					if (d) {
+						terminated = true;
+						actual.onComplete();
+						return true;
+					}
+				}
+				else if (next instanceof Fuseable.ScalarCallable) {
+					// A constant inner (Mono.just, Flux.empty...): emitted here, nothing to subscribe.
+					replenish();
+					T value;
+					try {
+						@SuppressWarnings("unchecked")
+						T v = ((Fuseable.ScalarCallable<T>) next).call();
+						value = v;
+					}
+					catch (Throwable e) {
+						innerError = Operators.onOperatorError(e, actual.currentContext());
+						again = true;
+						return false;
+					}
+					if (value != null) {
+						if (requested == produced) {
+							pendingScalar = value;
+							return false;
+						}
+						emitScalar(value);
+					}
+					again = true;
+				}
+				else {
+					replenish();
+					inner = new BridgeInner<>(this);
+					current = inner;
+					next.subscribe(inner);
+					// The inner may have completed, failed or subscribed synchronously: look again.
+					again = true;
+				}
+			}
+			else {
+				Subscription s = inner.s;
+				if (s != null && s != Operators.cancelledSubscription()) {
+					long r = requested;
+					if (r != forwarded) {
+						long delta = r == Long.MAX_VALUE ? Long.MAX_VALUE : r - forwarded;
+						forwarded = r;
+						s.request(delta);
+					}
+				}
+			}
+			return false;
+		}
+
+		private void emitScalar(T value) {
+			produced++;
+			forwarded = produced;
+			actual.onNext(value);
 		}
 
 		private void replenish() {
@@ -305,6 +372,7 @@ public final class Bridge<T> extends Flux<T> {
 		}
 
 		private void cancelAll() {
+			pendingScalar = null;
 			outer.cancel();
 			BridgeInner<T> inner = current;
 			current = null;

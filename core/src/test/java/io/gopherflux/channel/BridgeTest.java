@@ -88,6 +88,31 @@ class BridgeTest {
 	}
 
 	@Test
+	void constantInnersWaitForDemand() {
+		Flux<Publisher<Integer>> inners = Flux.just(Mono.just(1), Flux.just(2), Flux.empty(), Mono.just(3), Flux.range(4, 2));
+		StepVerifier.create(Bridge.of(inners), 0)
+				.expectSubscription()
+				.thenRequest(1)
+				.expectNext(1)
+				.thenRequest(1)
+				.expectNext(2)
+				.thenRequest(2)
+				.expectNext(3, 4)
+				.thenRequest(1)
+				.expectNext(5)
+				.verifyComplete();
+	}
+
+	@Test
+	void aConstantInnerThatFailsFailsTheBridge() {
+		Flux<Publisher<Integer>> inners = Flux.just(Mono.just(1), Mono.error(new IllegalStateException("constant failed")));
+		StepVerifier.create(Bridge.of(inners))
+				.expectNext(1)
+				.expectErrorMessage("constant failed")
+				.verify();
+	}
+
+	@Test
 	void unboundedDemandReachesEveryInner() {
 		List<Long> requests = new CopyOnWriteArrayList<>();
 		Flux<Flux<Integer>> inners = Flux.range(0, 3).map(i -> Flux.just(i).doOnRequest(requests::add));
