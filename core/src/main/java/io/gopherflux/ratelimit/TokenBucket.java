@@ -62,7 +62,8 @@ public final class TokenBucket implements RateLimiter {
 		}
 		else {
 			this.clock = config.clock();
-			this.interval = unlimited ? 0 : Math.max(1, Math.round(TICKS_PER_SECOND / limit.perSecond()));
+			// Rounded up: the bucket may be a hair slower than its limit, never faster.
+			this.interval = unlimited ? 0 : Math.max(1, (long) Math.ceil(TICKS_PER_SECOND / limit.perSecond()));
 		}
 		this.tolerance = interval * burst;
 		this.systemClock = clock == NanoClock.system();
