@@ -271,7 +271,8 @@ class TokenBucketTest {
 		assertThat(r.delayNanos()).isZero();
 		r.cancel();
 		assertThat(bucket.tokens()).isInfinite();
-		StepVerifier.create(bucket.acquire(1000)).verifyComplete();
+		StepVerifier.create(bucket.acquire(1000)).expectComplete()
+				.verify(Duration.ofSeconds(5));
 	}
 
 	@Test
@@ -407,7 +408,8 @@ class TokenBucketTest {
 	void acquireCompletesAtOnceWhenTokensAreThere() {
 		StepVerifier.withVirtualTime(() -> virtualBucket(Limit.of(1), 2).acquire(2))
 				.expectSubscription()
-				.verifyComplete();
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
 	}
 
 	@Test
@@ -419,7 +421,8 @@ class TokenBucketTest {
 				.expectSubscription()
 				.expectNoEvent(Duration.ofMillis(999))
 				.thenAwait(Duration.ofMillis(1))
-				.verifyComplete();
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
 	}
 
 	@Test
@@ -450,7 +453,8 @@ class TokenBucketTest {
 				.expectSubscription()
 				.expectNoEvent(Duration.ofMillis(999))
 				.thenAwait(Duration.ofMillis(1))
-				.verifyComplete();
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
 	}
 
 	@Test
@@ -493,7 +497,8 @@ class TokenBucketTest {
 				.expectSubscription()
 				.expectNoEvent(Duration.ofMillis(1999))
 				.thenAwait(Duration.ofMillis(1))
-				.verifyComplete();
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
 	}
 
 	@Test
