@@ -3,10 +3,16 @@ package io.gopherflux.samples;
 import java.util.List;
 import java.util.Optional;
 
+import io.gopherflux.samples.ratelimit.ApiConnectionSample;
+
 /** The catalog of every sample, in the order of the book. */
 public final class Samples {
 
 	private static final List<Sample> ALL = List.of(
+			ApiConnectionSample.unlimited(),
+			ApiConnectionSample.oneLimiter(),
+			ApiConnectionSample.tiers(),
+			ApiConnectionSample.resources()
 	);
 
 	private Samples() {
