@@ -11,7 +11,6 @@ import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Operators;
-import reactor.util.annotation.Nullable;
 import reactor.util.context.Context;
 
 /**
@@ -45,6 +44,7 @@ final class FluxRateLimit<T> extends FluxOperator<T, T> {
 	}
 
 	@Override
+	@SuppressWarnings("rawtypes")
 	public Object scanUnsafe(Attr key) {
 		if (key == Attr.RUN_STYLE) {
 			return Attr.RunStyle.ASYNC;
@@ -67,20 +67,24 @@ final class FluxRateLimit<T> extends FluxOperator<T, T> {
 
 		/** Total downstream demand, capped at Long.MAX_VALUE (unbounded). */
 		volatile long requested;
+		@SuppressWarnings("rawtypes")
 		static final AtomicLongFieldUpdater<RateLimitSubscriber> REQUESTED =
 				AtomicLongFieldUpdater.newUpdater(RateLimitSubscriber.class, "requested");
 
 		/** Requested upstream and not yet received. */
 		volatile long inFlight;
+		@SuppressWarnings("rawtypes")
 		static final AtomicLongFieldUpdater<RateLimitSubscriber> IN_FLIGHT =
 				AtomicLongFieldUpdater.newUpdater(RateLimitSubscriber.class, "inFlight");
 
 		volatile int wip;
+		@SuppressWarnings("rawtypes")
 		static final AtomicIntegerFieldUpdater<RateLimitSubscriber> WIP =
 				AtomicIntegerFieldUpdater.newUpdater(RateLimitSubscriber.class, "wip");
 
 		/** 1 once a terminal signal went (or is going) downstream, or downstream cancelled. */
 		volatile int done;
+		@SuppressWarnings("rawtypes")
 		static final AtomicIntegerFieldUpdater<RateLimitSubscriber> DONE =
 				AtomicIntegerFieldUpdater.newUpdater(RateLimitSubscriber.class, "done");
 
@@ -234,7 +238,7 @@ final class FluxRateLimit<T> extends FluxOperator<T, T> {
 		}
 
 		@Override
-		@Nullable
+		@SuppressWarnings("rawtypes")
 		public Object scanUnsafe(Attr key) {
 			if (key == Attr.PARENT) {
 				return s;

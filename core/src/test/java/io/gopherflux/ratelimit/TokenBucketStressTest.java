@@ -43,6 +43,27 @@ class TokenBucketStressTest {
 		return admitted.get();
 	}
 
+	/** tryAcquire allocates nothing, granted or denied (measured by the JVM's per-thread allocation counter). */
+	@Test
+	void tryAcquireAllocatesNothing() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+		TokenBucket granting = TokenBucket.of(Limit.of(1e9), 1_000_000);
+		TokenBucket denying = TokenBucket.of(Limit.ZERO, 1);
+		for (int i = 0; i < 20_000; i++) {
+			granting.tryAcquire();
+			denying.tryAcquire();
+		}
+		long thread = Thread.currentThread().getId();
+		long before = threads.getThreadAllocatedBytes(thread);
+		for (int i = 0; i < 100_000; i++) {
+			granting.tryAcquire();
+			denying.tryAcquire();
+		}
+		long allocated = threads.getThreadAllocatedBytes(thread) - before;
+		// A few hundred bytes at most, from the measurement itself: not one object per call.
+		assertThat(allocated).isLessThan(1024);
+	}
+
 	/** Time stands still: exactly the burst is admitted, however the two threads interleave. */
 	@Test
 	void frozenClockAdmitsExactlyTheBurst() throws InterruptedException {
