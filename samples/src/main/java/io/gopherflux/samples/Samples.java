@@ -18,6 +18,7 @@ import io.gopherflux.samples.context.GreetingSample;
 import io.gopherflux.samples.context.PreemptibleSample;
 import io.gopherflux.samples.errors.ErrorPropagationSample;
 import io.gopherflux.samples.replicate.ReplicatedRequestsSample;
+import io.gopherflux.samples.ratelimit.ApiConnectionSample;
 
 /** The catalog of every sample, in the order of the book. */
 public final class Samples {
@@ -38,7 +39,11 @@ public final class Samples {
 			GreetingSample.failFast(),
 			new ErrorPropagationSample(),
 			new PreemptibleSample(),
-			new ReplicatedRequestsSample()
+			new ReplicatedRequestsSample(),
+			ApiConnectionSample.unlimited(),
+			ApiConnectionSample.oneLimiter(),
+			ApiConnectionSample.tiers(),
+			ApiConnectionSample.resources()
 	);
 
 	private Samples() {

@@ -1,0 +1,31 @@
+package io.gopherflux.ratelimit;
+
+import org.reactivestreams.Publisher;
+import org.reactivestreams.tck.PublisherVerification;
+import org.reactivestreams.tck.TestEnvironment;
+import reactor.core.publisher.Flux;
+
+/** The Reactive Streams TCK against the batching variant (three elements per permit). */
+public class FluxRateLimitBatchesTckTest extends PublisherVerification<Integer> {
+
+	public FluxRateLimitBatchesTckTest() {
+		super(new TestEnvironment(500));
+	}
+
+	@Override
+	public Publisher<Integer> createPublisher(long elements) {
+		return Flux.range(0, (int) Math.min(elements, Integer.MAX_VALUE))
+				.transform(RateLimit.batches(TokenBucket.of(Limit.of(10_000), 10), 3));
+	}
+
+	@Override
+	public Publisher<Integer> createFailedPublisher() {
+		return Flux.<Integer>error(new IllegalStateException("failed on purpose"))
+				.transform(RateLimit.batches(TokenBucket.of(Limit.of(10_000), 10), 3));
+	}
+
+	@Override
+	public long maxElementsFromPublisher() {
+		return Integer.MAX_VALUE;
+	}
+}
