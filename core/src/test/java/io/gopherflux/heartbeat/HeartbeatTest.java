@@ -111,8 +111,9 @@ class HeartbeatTest {
 				.thenRequest(2)
 				.then(() -> ticks.next(6L))
 				.expectNext(PULSE)
-				.then(() -> ticks.next(7L, 8L, 9L))
+				.then(() -> ticks.next(7L))
 				.expectNext(PULSE)
+				.then(() -> ticks.next(8L, 9L))
 				.thenCancel()
 				.verify(Duration.ofSeconds(5));
 		assertThat(triggers).hasValue(9);
