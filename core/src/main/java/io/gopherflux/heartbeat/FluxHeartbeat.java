@@ -47,9 +47,9 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 	 * - a pulse trigger sets `pulse`; the next pass of drain() emits one pulse if demand is left
 	 *   after the results, and otherwise drops it (several triggers during one pass make at most
 	 *   one pulse): pulses are never held for later;
-	 * - the first error (results, pulses, or a bad request) is emitted at once and drops the
-	 *   queued results; completion of the results completes once the queue is drained;
-	 *   completion of the pulses only stops the pulses;
+	 * - the results' completion or error is emitted once the queued results are drained: a
+	 *   result is never lost to a later error; an error of the pulses or a bad request is emitted
+	 *   at once and drops the queued results; completion of the pulses only stops the pulses;
 	 * - cancellation, error or completion cancel both sources.
 	 */
 	static final class HeartbeatMain<T> implements Subscription {
@@ -78,6 +78,7 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 
 		volatile boolean pulse;
 		volatile boolean resultsDone;
+		Throwable resultsError;
 		volatile boolean cancelled;
 
 		// Owned by drain().
@@ -180,7 +181,13 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 			}
 			if (resultsDone && queue.isEmpty()) {
 				pulseSubscriber.cancel();
-				actual.onComplete();
+				Throwable failure = resultsError;
+				if (failure != null) {
+					actual.onError(failure);
+				}
+				else {
+					actual.onComplete();
+				}
 				return true;
 			}
 			return false;
@@ -242,7 +249,9 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 				return;
 			}
 			done = true;
-			parent.fail(t);
+			parent.resultsError = t;
+			parent.resultsDone = true;
+			parent.drain();
 		}
 
 		@Override

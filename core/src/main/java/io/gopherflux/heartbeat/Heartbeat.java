@@ -48,9 +48,9 @@ public final class Heartbeat {
 	 * <p>
 	 * Emits each result as a {@link Beat.Value} with backpressure (up to {@link #PREFETCH}
 	 * results are requested ahead) and each tick as {@link Beat#pulse()} if downstream has
-	 * demand left after the results, otherwise drops that pulse. Completes when the results
-	 * complete (the queued ones emitted first); fails at once, dropping queued results, if they
-	 * fail. Cancelling cancels the results and stops the ticker.
+	 * demand left after the results, otherwise drops that pulse. Completes or fails when the
+	 * results do, after the results already received are emitted. Cancelling cancels the results
+	 * and stops the ticker.
 	 *
 	 * @param results       the results
 	 * @param pulseInterval the time between pulses; positive
@@ -73,8 +73,8 @@ public final class Heartbeat {
 	 * Results are emitted as in {@link #interval(Publisher, Duration, Scheduler)}; each
 	 * {@code pulses} signal becomes a pulse if downstream has demand left after the results and
 	 * is dropped otherwise ({@code pulses} is requested unbounded: nothing of it is queued).
-	 * Completion of {@code pulses} stops the pulses only; an error of either source fails the
-	 * stream. Cancelling cancels both sources.
+	 * Completion of {@code pulses} stops the pulses only; an error of {@code pulses} fails the
+	 * stream at once. Cancelling cancels both sources.
 	 *
 	 * @param results the results
 	 * @param pulses  the triggers, one pulse each; their values are ignored
