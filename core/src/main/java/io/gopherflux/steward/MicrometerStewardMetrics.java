@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,12 +48,12 @@ public final class MicrometerStewardMetrics implements StewardMetrics {
 	public void wardStarted(String ward) {
 		Uptime uptime = uptime(ward);
 		uptime.startedAt = clock.now(TimeUnit.NANOSECONDS);
-		uptime.running = true;
+		uptime.running.incrementAndGet();
 	}
 
 	@Override
 	public void wardStopped(String ward) {
-		uptime(ward).running = false;
+		uptime(ward).running.decrementAndGet();
 	}
 
 	@Override
@@ -78,7 +79,7 @@ public final class MicrometerStewardMetrics implements StewardMetrics {
 		return uptimes.computeIfAbsent(ward, name -> {
 			Uptime uptime = new Uptime();
 			TimeGauge.builder("gopherflux.steward.ward.uptime", uptime, TimeUnit.NANOSECONDS,
-							u -> u.running ? clock.now(TimeUnit.NANOSECONDS) - u.startedAt : 0)
+							u -> u.running.get() > 0 ? clock.now(TimeUnit.NANOSECONDS) - u.startedAt : 0)
 					.description("How long the steward's current ward has been running")
 					.tag("ward", name)
 					.register(registry);
@@ -86,8 +87,9 @@ public final class MicrometerStewardMetrics implements StewardMetrics {
 		});
 	}
 
+	// A replaced ward may report its stop after its successor's start: running is a count.
 	private static final class Uptime {
 		volatile long startedAt;
-		volatile boolean running;
+		final AtomicInteger running = new AtomicInteger();
 	}
 }
