@@ -3,10 +3,21 @@ package io.gopherflux.samples;
 import java.util.List;
 import java.util.Optional;
 
+import io.gopherflux.samples.heartbeat.IntervalHeartbeatSample;
+import io.gopherflux.samples.heartbeat.PerUnitHeartbeatSample;
+import io.gopherflux.samples.heartbeat.UnhealthyWorkerSample;
+import io.gopherflux.samples.steward.IntegerWardSample;
+import io.gopherflux.samples.steward.IrresponsibleWardSample;
+
 /** The catalog of every sample, in the order of the book. */
 public final class Samples {
 
 	private static final List<Sample> ALL = List.of(
+			new IntervalHeartbeatSample(),
+			new UnhealthyWorkerSample(),
+			new PerUnitHeartbeatSample(),
+			new IrresponsibleWardSample(),
+			new IntegerWardSample()
 	);
 
 	private Samples() {
