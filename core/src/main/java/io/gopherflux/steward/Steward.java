@@ -162,9 +162,14 @@ public final class Steward<T> implements Ward<T> {
 			restarts.addLast(now);
 			config.metrics().restarted(config.name(), lastReason);
 			Duration delay = policy.backoff(restarts.size(), ThreadLocalRandom.current().nextDouble());
-			if (LOG.isInfoEnabled()) {
-				LOG.info("steward: ward '{}' {}; restarting{}", config.name(), describe(lastReason),
-						delay.isZero() ? "" : " in " + delay);
+			// A missed heartbeat or an error is news; a completed ward restarting is routine.
+			if (lastReason == RestartReason.WARD_COMPLETED) {
+				if (LOG.isDebugEnabled()) {
+					LOG.debug("steward: ward '{}' completed; restarting{}", config.name(), after(delay));
+				}
+			}
+			else if (LOG.isWarnEnabled()) {
+				LOG.warn("steward: ward '{}' {}; restarting{}", config.name(), describe(lastReason), after(delay));
 			}
 			if (delay.isZero()) {
 				return run();
@@ -205,11 +210,13 @@ public final class Steward<T> implements Ward<T> {
 		}
 
 		private String describe(RestartReason reason) {
-			return switch (reason) {
-				case HEARTBEAT_TIMEOUT -> "unhealthy (no heartbeat within " + config.timeout() + ")";
-				case WARD_ERROR -> "failed (" + lastCause + ")";
-				case WARD_COMPLETED -> "completed";
-			};
+			return reason == RestartReason.HEARTBEAT_TIMEOUT
+					? "unhealthy (no heartbeat within " + config.timeout() + ")"
+					: "failed (" + lastCause + ")";
+		}
+
+		private static String after(Duration delay) {
+			return delay.isZero() ? "" : " in " + delay;
 		}
 	}
 }

@@ -331,7 +331,7 @@ class StewardTest {
 	void aHundredThousandRestartsLeaveOneWardAndNoExtraTimers() {
 		java.util.logging.Logger log = java.util.logging.Logger.getLogger(Steward.class.getName());
 		Level level = log.getLevel();
-		log.setLevel(Level.WARNING);
+		log.setLevel(Level.SEVERE);
 		try {
 			Steward<Object> steward = Steward.of(config("irresponsible", Duration.ofSeconds(1)), irresponsible());
 			int[] timersAfterFirstStart = new int[1];
