@@ -19,6 +19,11 @@ import io.gopherflux.samples.context.PreemptibleSample;
 import io.gopherflux.samples.errors.ErrorPropagationSample;
 import io.gopherflux.samples.replicate.ReplicatedRequestsSample;
 import io.gopherflux.samples.ratelimit.ApiConnectionSample;
+import io.gopherflux.samples.heartbeat.IntervalHeartbeatSample;
+import io.gopherflux.samples.heartbeat.PerUnitHeartbeatSample;
+import io.gopherflux.samples.heartbeat.UnhealthyWorkerSample;
+import io.gopherflux.samples.steward.IntegerWardSample;
+import io.gopherflux.samples.steward.IrresponsibleWardSample;
 
 /** The catalog of every sample, in the order of the book. */
 public final class Samples {
@@ -39,11 +44,16 @@ public final class Samples {
 			GreetingSample.failFast(),
 			new ErrorPropagationSample(),
 			new PreemptibleSample(),
+			new IntervalHeartbeatSample(),
+			new UnhealthyWorkerSample(),
+			new PerUnitHeartbeatSample(),
 			new ReplicatedRequestsSample(),
 			ApiConnectionSample.unlimited(),
 			ApiConnectionSample.oneLimiter(),
 			ApiConnectionSample.tiers(),
-			ApiConnectionSample.resources()
+			ApiConnectionSample.resources(),
+			new IrresponsibleWardSample(),
+			new IntegerWardSample()
 	);
 
 	private Samples() {
