@@ -1,6 +1,7 @@
 package io.gopherflux.channel;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -64,6 +65,14 @@ public final class Or extends Mono<Void> {
 	 */
 	public static Mono<Void> of(Iterable<? extends Publisher<?>> signals) {
 		Objects.requireNonNull(signals, "signals");
+		if (signals instanceof Collection) {
+			// One copy, straight into the array the coordinator reads.
+			Publisher<?>[] array = ((Collection<? extends Publisher<?>>) signals).toArray(new Publisher<?>[0]);
+			for (int i = 0; i < array.length; i++) {
+				Objects.requireNonNull(array[i], "signals[" + i + "]");
+			}
+			return create(array);
+		}
 		List<Publisher<?>> list = new ArrayList<>();
 		int i = 0;
 		for (Publisher<?> signal : signals) {
@@ -156,7 +165,7 @@ public final class Or extends Mono<Void> {
 			for (OrInner inner : inners) {
 				// An inner not yet subscribed is marked cancelled and will cancel on arrival.
 				if (inner != keep) {
-					inner.cancel();
+					inner.cancelQuickly();
 				}
 			}
 		}
@@ -221,6 +230,24 @@ public final class Or extends Mono<Void> {
 
 		void cancel() {
 			Operators.terminate(S, this);
+		}
+
+		/*
+		 * The coordinator's cancel of every input: an input that already has its subscription
+		 * (the usual case) is cancelled without an atomic swap, since a second cancel is a no-op
+		 * (rule 3.7); only a missing subscription needs the CAS that makes its arrival cancel it.
+		 */
+		void cancelQuickly() {
+			Subscription current = s;
+			if (current == null) {
+				if (S.compareAndSet(this, null, Operators.cancelledSubscription())) {
+					return;
+				}
+				current = s;
+			}
+			if (current != Operators.cancelledSubscription()) {
+				current.cancel();
+			}
 		}
 	}
 }
