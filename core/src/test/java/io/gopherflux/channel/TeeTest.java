@@ -1,5 +1,6 @@
 package io.gopherflux.channel;
 
+import io.gopherflux.testing.RawSubscriber;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 

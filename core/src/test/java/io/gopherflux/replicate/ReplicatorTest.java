@@ -1,5 +1,6 @@
 package io.gopherflux.replicate;
 
+import io.gopherflux.testing.TimerTrackingScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;

@@ -1,4 +1,4 @@
-package io.gopherflux.heartbeat;
+package io.gopherflux.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,12 +10,12 @@ import org.reactivestreams.Subscription;
  * A subscriber that records signals and passes request(n) through untouched, so tests can make
  * the bad requests that Reactor's test subscribers filter out.
  */
-final class RawSubscriber<T> implements Subscriber<T> {
+public final class RawSubscriber<T> implements Subscriber<T> {
 
-	volatile Subscription subscription;
-	final List<T> values = new CopyOnWriteArrayList<>();
-	volatile Throwable error;
-	volatile boolean completed;
+	public volatile Subscription subscription;
+	public final List<T> values = new CopyOnWriteArrayList<>();
+	public volatile Throwable error;
+	public volatile boolean completed;
 
 	@Override
 	public void onSubscribe(Subscription s) {

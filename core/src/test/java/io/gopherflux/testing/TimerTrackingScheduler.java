@@ -1,4 +1,4 @@
-package io.gopherflux.replicate;
+package io.gopherflux.testing;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -8,10 +8,10 @@ import reactor.core.scheduler.Scheduler;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** A virtual-time scheduler that counts the timed tasks still pending (neither run nor disposed). */
-final class TimerTrackingScheduler implements Scheduler {
+public final class TimerTrackingScheduler implements Scheduler {
 
-	final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
-	final AtomicInteger pendingTimers = new AtomicInteger();
+	public final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+	public final AtomicInteger pendingTimers = new AtomicInteger();
 
 	@Override
 	public Disposable schedule(Runnable task) {
@@ -46,7 +46,7 @@ final class TimerTrackingScheduler implements Scheduler {
 		return vts.createWorker();
 	}
 
-	void advanceTimeBy(java.time.Duration d) {
+	public void advanceTimeBy(java.time.Duration d) {
 		vts.advanceTimeBy(d);
 	}
 }
