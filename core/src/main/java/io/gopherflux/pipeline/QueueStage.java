@@ -90,22 +90,17 @@ public final class QueueStage {
 	}
 
 	private static <T> Flux<T> metered(Flux<T> source, QueueConfig config) {
-		Scheduler clock = config.clock();
-		QueueMetrics metrics = config.metrics();
-		// hide(): were the stamping map fused into limitRate's queue, it would run when the
-		// element is taken out, not when it arrives.
-		Flux<Arrival<T>> arrivals = source.map(t -> {
-			metrics.arrived();
-			return new Arrival<>(t, clock.now(TimeUnit.NANOSECONDS));
-		}).hide();
-		return queue(arrivals, config, arrival -> arrival.overflowed = true)
-				.map(arrival -> {
-					metrics.left(clock.now(TimeUnit.NANOSECONDS) - arrival.since,
-							QueueMetrics.Outcome.DELIVERED);
-					return arrival.value;
-				})
-				.contextWrite(downstream -> Operators.enableOnDiscard(downstream,
-						new Discards(downstream, clock, metrics)));
+		return Flux.defer(() -> {
+			Ledger ledger = new Ledger(config.clock(), config.metrics());
+			// hide(): were the stamping map fused into limitRate's queue, it would run when the
+			// element is taken out, not when it arrives.
+			Flux<Arrival<T>> arrivals = source.map(ledger::arrive).hide();
+			return queue(arrivals, config, arrival -> arrival.overflowed = true)
+					.map(ledger::deliver)
+					.doFinally(signal -> ledger.close())
+					.contextWrite(downstream -> Operators.enableOnDiscard(downstream,
+							new Discards(downstream, ledger)));
+		});
 	}
 
 	/** An element in the stage and the instant it entered, on the stage's clock. */
@@ -113,37 +108,117 @@ public final class QueueStage {
 
 		final T value;
 		final long since;
+		// False when it arrived after the subscription ended: it is not in the books.
+		final boolean counted;
 		// Written and read on the producer's thread, in the buffer's onNext.
 		boolean overflowed;
 
-		Arrival(T value, long since) {
+		Arrival(T value, long since, boolean counted) {
 			this.value = value;
 			this.since = since;
+			this.counted = counted;
 		}
 	}
 
 	/**
-	 * The discard hook seen by the queue: it accounts for each element that leaves without being
+	 * The books of one subscription: which elements are in the stage and since when in total, so
+	 * that every element that arrived is reported as leaving exactly once.
+	 * <p>
+	 * Reactor's {@code onBackpressureBuffer} can strand an element whose {@code onNext} races
+	 * with {@code cancel} (it is queued after the queue was cleared, and never discarded). So on
+	 * termination or cancellation the ledger closes: what is still in it is reported as
+	 * {@link QueueMetrics.Outcome#DISCARDED}, their total time in the stage exact, and any later
+	 * departure or discard is ignored. Without this, L would creep up by one at every such race.
+	 */
+	static final class Ledger {
+
+		final Scheduler clock;
+		final QueueMetrics metrics;
+
+		// Guarded by this. sumOfSince may overflow: only differences of it are used, and those
+		// fit in a long whenever the total time they stand for does.
+		long inStage;
+		long sumOfSince;
+		boolean closed;
+
+		Ledger(Scheduler clock, QueueMetrics metrics) {
+			this.clock = clock;
+			this.metrics = metrics;
+		}
+
+		<T> Arrival<T> arrive(T value) {
+			long now = clock.now(TimeUnit.NANOSECONDS);
+			boolean counted;
+			synchronized (this) {
+				counted = !closed;
+				if (counted) {
+					inStage++;
+					sumOfSince += now;
+				}
+			}
+			if (counted) {
+				metrics.arrived();
+			}
+			return new Arrival<>(value, now, counted);
+		}
+
+		<T> T deliver(Arrival<T> arrival) {
+			leave(arrival, QueueMetrics.Outcome.DELIVERED);
+			return arrival.value;
+		}
+
+		void leave(Arrival<?> arrival, QueueMetrics.Outcome outcome) {
+			if (!arrival.counted) {
+				return;
+			}
+			synchronized (this) {
+				if (closed) {
+					return;
+				}
+				inStage--;
+				sumOfSince -= arrival.since;
+			}
+			metrics.left(clock.now(TimeUnit.NANOSECONDS) - arrival.since, outcome);
+		}
+
+		void close() {
+			long left;
+			long totalNanos;
+			synchronized (this) {
+				if (closed) {
+					return;
+				}
+				closed = true;
+				left = inStage;
+				totalNanos = left * clock.now(TimeUnit.NANOSECONDS) - sumOfSince;
+			}
+			for (long i = 0; i < left; i++) {
+				// Each gets an equal share; the first also takes the remainder, so the sum is exact.
+				long share = totalNanos / left + (i == 0 ? totalNanos % left : 0);
+				metrics.left(share, QueueMetrics.Outcome.DISCARDED);
+			}
+		}
+	}
+
+	/**
+	 * The discard hook seen by the queue: it books each element that leaves without being
 	 * delivered and passes the bare element on to the subscriber's own hook, which it replaces.
 	 */
 	static final class Discards implements Consumer<Object> {
 
 		final Context downstream;
-		final Scheduler clock;
-		final QueueMetrics metrics;
+		final Ledger ledger;
 
-		Discards(Context downstream, Scheduler clock, QueueMetrics metrics) {
+		Discards(Context downstream, Ledger ledger) {
 			this.downstream = downstream;
-			this.clock = clock;
-			this.metrics = metrics;
+			this.ledger = ledger;
 		}
 
 		@Override
 		public void accept(Object discarded) {
 			if (discarded instanceof Arrival) {
 				Arrival<?> arrival = (Arrival<?>) discarded;
-				metrics.left(clock.now(TimeUnit.NANOSECONDS) - arrival.since,
-						arrival.overflowed ? QueueMetrics.Outcome.DROPPED : QueueMetrics.Outcome.DISCARDED);
+				ledger.leave(arrival, arrival.overflowed ? QueueMetrics.Outcome.DROPPED : QueueMetrics.Outcome.DISCARDED);
 				Operators.onDiscard(arrival.value, downstream);
 			}
 			else {

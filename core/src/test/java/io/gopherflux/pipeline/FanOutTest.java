@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -260,7 +261,7 @@ class FanOutTest {
 	}
 
 	// Polls a condition another thread will make true; a bounded wait, not a timing assertion.
-	private static void awaitUntil(java.util.function.BooleanSupplier condition) {
+	private static void awaitUntil(BooleanSupplier condition) {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
