@@ -213,7 +213,8 @@ class FanOutTest {
 				.then(() -> source.assertMaxRequested(3))
 				.thenRequest(1)
 				.expectNextCount(1)
-				.then(() -> awaitUntil(() -> source.wasRequested()))
+				// one result taken, one worker free: exactly one more element is asked for
+				.then(() -> source.assertMinRequested(1).assertMaxRequested(1))
 				.thenCancel()
 				.verify(WAIT);
 		assertThat(calls).hasValue(3);
