@@ -24,6 +24,9 @@ import io.gopherflux.samples.heartbeat.PerUnitHeartbeatSample;
 import io.gopherflux.samples.heartbeat.UnhealthyWorkerSample;
 import io.gopherflux.samples.steward.IntegerWardSample;
 import io.gopherflux.samples.steward.IrresponsibleWardSample;
+import io.gopherflux.samples.pipeline.ChunkedWritesSample;
+import io.gopherflux.samples.pipeline.PrimeFinderSample;
+import io.gopherflux.samples.pipeline.QueuePlacementSample;
 
 /** The catalog of every sample, in the order of the book. */
 public final class Samples {
@@ -36,9 +39,12 @@ public final class Samples {
 			new ErrorHandlingSample(),
 			new PipelineSample(),
 			new GeneratorsSample(),
+			new PrimeFinderSample(),
 			new OrDoneSample(),
 			new TeeSample(),
 			new BridgeSample(),
+			new QueuePlacementSample(),
+			new ChunkedWritesSample(),
 			new ContextValuesSample(),
 			GreetingSample.deadline(),
 			GreetingSample.failFast(),
