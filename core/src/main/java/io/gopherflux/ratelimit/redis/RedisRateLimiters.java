@@ -74,6 +74,9 @@ public final class RedisRateLimiters implements AutoCloseable {
 	/** Commands waiting to be written when Redis is slow: beyond this, calls fail (and the policy decides) instead of queueing. */
 	static final int REQUEST_QUEUE_SIZE = 65_536;
 
+	/** How many timeouts a late answer may take and still be seen (and given back) rather than dropped by Lettuce. */
+	static final int LATE_ANSWER_FACTOR = 10;
+
 	private static final int UNAVAILABLE = 0;
 	private static final int AVAILABLE = 1;
 
@@ -124,7 +127,9 @@ public final class RedisRateLimiters implements AutoCloseable {
 				.autoReconnect(true)
 				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 				.requestQueueSize(REQUEST_QUEUE_SIZE)
-				.timeoutOptions(TimeoutOptions.enabled(config.timeout()))
+				// Lettuce drops a command's answer once its own timeout fires. Ours fires first, and an
+				// answer arriving later than ours (a reservation nobody will use) is still seen and given back.
+				.timeoutOptions(TimeoutOptions.enabled(config.timeout().multipliedBy(LATE_ANSWER_FACTOR)))
 				.socketOptions(SocketOptions.builder().connectTimeout(config.timeout()).build())
 				.build());
 		this.connection = connect();
