@@ -22,6 +22,7 @@ import io.gopherflux.ratelimit.TokenBucket;
 import io.gopherflux.ratelimit.TokenBucketConfig;
 import io.gopherflux.ratelimit.WaitPastDeadlineException;
 import io.lettuce.core.ScriptOutputType;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -51,6 +52,13 @@ import reactor.core.scheduler.Schedulers;
  * <li>{@link #reserve(int, Duration)} waits the same way; on a non-blocking thread it throws
  * {@link IllegalStateException}, as {@code Mono.block()} would, since no answer is honest there.</li>
  * </ul>
+ * Non-blocking threads are Reactor's ({@code Schedulers.isInNonBlockingThread()}: parallel,
+ * single, Reactor Netty's event loops) and Netty's own threads, Lettuce's among them: waiting for
+ * Redis on the thread that must read its answer could only end in the timeout.
+ * <p>
+ * Combine tiers with {@link RedisRateLimiters#limiter(String, List)} rather than a
+ * {@link MultiLimiter}: the tiers are then decided in one round trip, and a {@code MultiLimiter}
+ * calls the synchronous {@link #reserve(int, Duration)} of each of its limiters.
  * <p>
  * <b>Without Redis</b> (unreachable, failing, or slower than the timeout) the
  * {@link FailurePolicy} of the configuration decides at once; see {@link RedisRateLimiters}.
@@ -188,7 +196,7 @@ public final class RedisRateLimiter implements RateLimiter {
 	@Override
 	public boolean tryAcquire(int permits) {
 		checkPermits(permits);
-		if (Schedulers.isInNonBlockingThread()) {
+		if (mustNotBlock()) {
 			redis.warnBlocking("tryAcquire");
 			return false;
 		}
@@ -208,7 +216,7 @@ public final class RedisRateLimiter implements RateLimiter {
 	public Reservation reserve(int permits, Duration maxWait) {
 		checkPermits(permits);
 		checkMaxWait(maxWait);
-		if (Schedulers.isInNonBlockingThread()) {
+		if (mustNotBlock()) {
 			throw new IllegalStateException("reserve would block non-blocking thread " + Thread.currentThread().getName()
 					+ " waiting for Redis; use reserveAsync there");
 		}
@@ -378,6 +386,11 @@ public final class RedisRateLimiter implements RateLimiter {
 	@Override
 	public String toString() {
 		return "RedisRateLimiter[" + key + ", " + tiers + "]";
+	}
+
+	/** Reactor's non-blocking threads, and Netty's: an event loop (Lettuce's too) must not wait for I/O. */
+	private static boolean mustNotBlock() {
+		return Schedulers.isInNonBlockingThread() || Thread.currentThread() instanceof FastThreadLocalThread;
 	}
 
 	static void checkPermits(int permits) {

@@ -320,6 +320,19 @@ class RedisRateLimiterTest {
 	}
 
 	@Test
+	void onLettucesOwnThreadTheBlockingTryAcquireDoesNotWaitForTheAnswerThatThreadMustRead() {
+		RedisRateLimiter limiter = redis.limiter(key, perMinute(3));
+
+		// The answer to the first call arrives on Lettuce's event loop, and the map runs there.
+		List<Object> seen = limiter.tryAcquireAsync()
+				.map(first -> List.<Object>of(first, limiter.tryAcquire(), Thread.currentThread().getName()))
+				.block();
+
+		assertThat(seen.subList(0, 2)).containsExactly(true, false);
+		assertThat(tryAcquireTimes(limiter, 3)).as("the refused call took nothing").containsExactly(true, true, false);
+	}
+
+	@Test
 	void twoLimitersOnTwoConnectionsShareOneBudget() {
 		try (RedisRateLimiters other = connectTo(server)) {
 			RedisRateLimiter here = redis.limiter(key, perMinute(4));
