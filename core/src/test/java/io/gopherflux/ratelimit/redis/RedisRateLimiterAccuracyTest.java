@@ -11,6 +11,7 @@ import io.gopherflux.ratelimit.Limit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The accuracy bound of the in-process bucket, admitted <= r*T + b + 1, held by two limiter
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * (each instance with its own) would break the bound whatever the machine's load. The policy is
  * fail-closed with a long timeout: only Redis ever admits.
  */
+@ExtendWith(RedisServerInstalled.class)
 class RedisRateLimiterAccuracyTest {
 
 	private static final double RATE = 50;

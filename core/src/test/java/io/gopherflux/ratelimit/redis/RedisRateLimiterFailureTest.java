@@ -19,6 +19,7 @@ import io.gopherflux.ratelimit.WaitPastDeadlineException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Hooks;
 import reactor.test.StepVerifier;
@@ -30,6 +31,7 @@ import reactor.test.util.TestLogger;
  * startup, slower than the timeout. The in-process fallback buckets read a clock the test
  * holds still, so their decisions are exact; Redis's own clock is real.
  */
+@ExtendWith(RedisServerInstalled.class)
 class RedisRateLimiterFailureTest {
 
 	private static final Duration MINUTE = Duration.ofMinutes(1);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestInfo;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -29,6 +30,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** The Redis limiter against a real redis-server: semantics, keys, scripts, reactive and blocking paths. */
+@ExtendWith(RedisServerInstalled.class)
 class RedisRateLimiterTest {
 
 	private static final Duration MINUTE = Duration.ofMinutes(1);

@@ -29,12 +29,13 @@ import org.junit.jupiter.api.Assumptions;
  * connection to look inside it.
  * <p>
  * Where the binary is missing the Redis tests are skipped with a message saying how to install
- * it, unless the environment variable {@code CI} is set (and not {@code false}): then its absence
- * fails them, so that CI cannot pass without running them.
+ * it (test classes carry {@code @ExtendWith(RedisServerInstalled.class)}), unless the environment
+ * variable {@code CI} is set (and not {@code false}): then its absence fails them, so that CI
+ * cannot pass without running them.
  */
 final class RedisServer implements AutoCloseable {
 
-	private static final String INSTALL = "install it with 'sudo apt-get install redis-server' (Debian/Ubuntu) "
+	static final String INSTALL = "install it with 'sudo apt-get install redis-server' (Debian/Ubuntu) "
 			+ "or 'brew install redis' (macOS)";
 
 	private final Path binary;
@@ -65,12 +66,16 @@ final class RedisServer implements AutoCloseable {
 		if (binary.isPresent()) {
 			return binary.get();
 		}
-		String ci = System.getenv("CI");
-		if (ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false")) {
+		if (onCi()) {
 			fail("redis-server is not on the PATH, and CI is set: the Redis tests must run here; " + INSTALL);
 		}
 		Assumptions.abort("redis-server is not on the PATH: Redis tests skipped; " + INSTALL);
 		throw new AssertionError("unreachable");
+	}
+
+	static boolean onCi() {
+		String ci = System.getenv("CI");
+		return ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false");
 	}
 
 	static Optional<Path> findBinary() {
