@@ -68,9 +68,10 @@ public class RedisRateLimiterBenchmark {
 				.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
 				.requestTimeout(Duration.ofSeconds(1))
 				.build();
-		bucket4j = proxyManager.builder().build("bench-bucket4j".getBytes(StandardCharsets.UTF_8), BucketConfiguration.builder()
+		BucketConfiguration configuration = BucketConfiguration.builder()
 				.addLimit(limit -> limit.capacity(RATE).refillGreedy(RATE, Duration.ofSeconds(1)))
-				.build());
+				.build();
+		bucket4j = proxyManager.builder().build("bench-bucket4j".getBytes(StandardCharsets.UTF_8), () -> configuration);
 	}
 
 	@TearDown

@@ -60,7 +60,7 @@ public final class RedisRoundTrips {
 				.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
 				.build()
 				.builder()
-				.build("rt-bucket4j".getBytes(StandardCharsets.UTF_8), BucketConfiguration.builder()
+				.build("rt-bucket4j".getBytes(StandardCharsets.UTF_8), () -> BucketConfiguration.builder()
 						.addLimit(limit -> limit.capacity(1_000_000).refillGreedy(1_000_000, Duration.ofSeconds(1)))
 						.build());
 

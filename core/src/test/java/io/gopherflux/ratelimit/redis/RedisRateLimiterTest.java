@@ -255,6 +255,24 @@ class RedisRateLimiterTest {
 	}
 
 	@Test
+	void cancellingWhileRedisDecidesGivesBackWhatItGranted() {
+		RedisRateLimiter limiter = redis.limiter(key, perMinute(1));
+		String redisKey = limiter.keys().get(0);
+		assertThat(limiter.tryAcquireAsync().block()).isTrue();
+		long scripts = server.calls("evalsha");
+
+		// Redis holds every command for 300 ms: the subscriber is gone before the script runs.
+		server.commands().clientPause(300);
+		limiter.reserveAsync(1, MINUTE).subscribe().dispose();
+		server.commands().ping();
+
+		eventually("the reservation ran, then its give-back", () -> server.calls("evalsha") >= scripts + 2);
+		// Without the give-back the key would live two minutes: one token used, one reserved ahead.
+		assertThat(server.commands().pttl(redisKey)).as("one minute for the first token only").isLessThanOrEqualTo(60_000);
+		assertThat(metrics.granted).as("nothing granted to the cancelled subscriber is counted").hasValue(1);
+	}
+
+	@Test
 	void acquireCompletesAtOnceWhenTokensAreThere() {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(2));
 
