@@ -27,8 +27,10 @@ final class GcraScript {
 	 * <p>
 	 * KEYS: the tiers' keys. ARGV[1]: permits; ARGV[2]: the longest wait allowed, in µs; then per
 	 * tier its interval and tolerance (interval times burst), in µs.
-	 * Returns {@code {granted (1|0), wait µs, now µs, TAT after, per tier...}}; the wait is how long
-	 * until the holder may act (zero or less: at once), or the wait that would have been needed.
+	 * Returns {@code {granted (1|0), wait µs, now µs, TAT per tier...}}: the wait is how long until
+	 * the holder may act (zero or less: at once), or the wait that would have been needed; the TATs
+	 * are those written (granted) or those found, unchanged (refused), from which the caller reads
+	 * the tokens each tier has left.
 	 */
 	static final GcraScript RESERVE = new GcraScript("""
 			if redis.replicate_commands then redis.replicate_commands() end
@@ -38,6 +40,7 @@ final class GcraScript {
 			local max_wait = tonumber(ARGV[2])
 			local wait = 0
 			local tats = {}
+			local currents = {}
 			for i = 1, #KEYS do
 			  local interval = tonumber(ARGV[1 + 2 * i])
 			  local tolerance = tonumber(ARGV[2 + 2 * i])
@@ -47,10 +50,15 @@ final class GcraScript {
 			  local next_tat = tat + permits * interval
 			  local w = next_tat - tolerance - now
 			  if w > wait then wait = w end
+			  currents[i] = tat
 			  tats[i] = next_tat
 			end
 			if wait > max_wait then
-			  return {0, string.format('%%.17g', wait)}
+			  local refused = {0, string.format('%%.17g', wait), string.format('%%.17g', now)}
+			  for i = 1, #KEYS do
+			    refused[3 + i] = string.format('%%.17g', currents[i])
+			  end
+			  return refused
 			end
 			local reply = {1, string.format('%%.17g', wait), string.format('%%.17g', now)}
 			for i = 1, #KEYS do

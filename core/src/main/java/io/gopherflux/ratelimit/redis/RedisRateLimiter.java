@@ -87,6 +87,9 @@ public final class RedisRateLimiter implements RateLimiter {
 	private final String[] tierArgs;
 	/** Per limiting tier: interval in µs, as the give-back script reads it. */
 	private final String[] intervals;
+	/** Per limiting tier: interval and tolerance in µs, to read tokens from TATs. */
+	private final double[] intervalMicros;
+	private final double[] toleranceMicros;
 	private final Limit limit;
 	private final int burst;
 
@@ -102,15 +105,19 @@ public final class RedisRateLimiter implements RateLimiter {
 		this.keys = new String[limiting.size()];
 		this.tierArgs = new String[2 * limiting.size()];
 		this.intervals = new String[limiting.size()];
+		this.intervalMicros = new double[limiting.size()];
+		this.toleranceMicros = new double[limiting.size()];
 		int minBurst = Integer.MAX_VALUE;
 		for (int i = 0; i < limiting.size(); i++) {
 			Tier tier = limiting.get(i);
 			// The hash tag keeps a budget's keys in one slot of a Redis Cluster, as one script needs.
 			keys[i] = config.keyPrefix() + "{" + key + "}:" + tier.name();
 			double interval = tier.intervalMicros();
+			intervalMicros[i] = interval;
+			toleranceMicros[i] = interval * tier.burst();
 			intervals[i] = Double.toString(interval);
 			tierArgs[2 * i] = intervals[i];
-			tierArgs[2 * i + 1] = Double.toString(interval * tier.burst());
+			tierArgs[2 * i + 1] = Double.toString(toleranceMicros[i]);
 			minBurst = Math.min(minBurst, tier.burst());
 		}
 		this.limit = this.tiers.get(0).limit();
@@ -174,12 +181,17 @@ public final class RedisRateLimiter implements RateLimiter {
 	/**
 	 * A {@link Mono} that, on each subscription, reserves {@code permits} tokens if the wait for
 	 * them is at most {@code maxWait}, and emits the reservation (not {@link Reservation#ok() ok}
-	 * if nothing was taken). Redis and failures are handled as in {@link #tryAcquireAsync(int)}.
-	 * Cancelling it while Redis is deciding gives back whatever Redis reserved.
+	 * if nothing was taken), with the tokens each tier has left. Redis and failures are handled as
+	 * in {@link #tryAcquireAsync(int)}. Cancelling it while Redis is deciding gives back whatever
+	 * Redis reserved.
+	 * <p>
+	 * With {@code maxWait} zero it is {@link #tryAcquireAsync(int)} with more to tell: what a server
+	 * needs for {@code Retry-After} (the {@link Reservation#delay() delay} of a refusal) and the
+	 * {@code RateLimit} fields ({@link TieredReservation#tokens()}), in the same round trip.
 	 *
 	 * @throws IllegalArgumentException if {@code permits} is less than 1 or {@code maxWait} negative
 	 */
-	public Mono<Reservation> reserveAsync(int permits, Duration maxWait) {
+	public Mono<TieredReservation> reserveAsync(int permits, Duration maxWait) {
 		checkPermits(permits);
 		long maxWaitNanos = checkMaxWait(maxWait);
 		return decide(permits, maxWaitNanos, true);
@@ -278,15 +290,15 @@ public final class RedisRateLimiter implements RateLimiter {
 	 * The decision for {@code permits} with a wait of at most {@code maxWaitNanos}: by Redis while
 	 * it is available, by the failure policy otherwise or when this call fails.
 	 */
-	private Mono<Reservation> decide(int permits, long maxWaitNanos, boolean reportWait) {
+	private Mono<TieredReservation> decide(int permits, long maxWaitNanos, boolean reportWait) {
 		return Mono.defer(() -> {
 			if (keys.length == 0) {
 				metrics.granted(permits);
-				return Mono.just(new Granted(this, permits, 0, 0, 0, null));
+				return Mono.just(new Granted(this, permits, 0, 0, 0, null, tokens(0, null)));
 			}
 			if (permits > burst) {
 				metrics.denied(permits);
-				return Mono.just(new Denied(permits, Long.MAX_VALUE));
+				return Mono.just(new Denied(permits, Long.MAX_VALUE, List.of()));
 			}
 			if (!redis.available()) {
 				return degraded(permits, maxWaitNanos, redis.lastFailure(), reportWait);
@@ -311,7 +323,7 @@ public final class RedisRateLimiter implements RateLimiter {
 	}
 
 	/** What the failure policy says while Redis cannot. */
-	private Mono<Reservation> degraded(int permits, long maxWaitNanos, Throwable cause, boolean reportWait) {
+	private Mono<TieredReservation> degraded(int permits, long maxWaitNanos, Throwable cause, boolean reportWait) {
 		if (redis.closed()) {
 			return Mono.error(new IllegalStateException("RedisRateLimiters '" + config.name() + "' is closed"));
 		}
@@ -319,9 +331,39 @@ public final class RedisRateLimiter implements RateLimiter {
 		if (config.failurePolicy() == FailurePolicy.FAIL_CLOSED) {
 			return Mono.error(new RateLimiterUnavailableException(key, redis.display(), permits, cause));
 		}
-		Reservation local = redis.fallback(this).reserve(permits, Duration.ofNanos(maxWaitNanos));
+		RateLimiter fallback = redis.fallback(this);
+		Reservation local = fallback.reserve(permits, Duration.ofNanos(maxWaitNanos));
 		report(local, reportWait);
-		return Mono.just(local);
+		return Mono.just(new Local(local, localTokens(fallback)));
+	}
+
+	/** The tokens of the fallback's buckets, in the order of {@link #tiers()} (a {@link MultiLimiter} sorts them the same way). */
+	private static List<Double> localTokens(RateLimiter fallback) {
+		List<Double> tokens = new ArrayList<>();
+		for (RateLimiter limiter : fallback instanceof MultiLimiter multi ? multi.limiters() : List.of(fallback)) {
+			tokens.add(((TokenBucket) limiter).tokens());
+		}
+		return List.copyOf(tokens);
+	}
+
+	/**
+	 * The tokens of every tier at {@code nowMicros} given the TATs of the limiting ones ({@code null}:
+	 * all full): a bucket is full {@code tolerance} ahead of its TAT, and one token is one interval.
+	 */
+	private List<Double> tokens(double nowMicros, double[] tats) {
+		Double[] tokens = new Double[tiers.size()];
+		int limiting = 0;
+		for (int i = 0; i < tokens.length; i++) {
+			if (tiers.get(i).limit().isInfinite()) {
+				tokens[i] = Double.POSITIVE_INFINITY;
+			}
+			else {
+				double ahead = tats == null ? 0 : Math.max(0, tats[limiting] - nowMicros);
+				tokens[i] = (toleranceMicros[limiting] - ahead) / intervalMicros[limiting];
+				limiting++;
+			}
+		}
+		return List.of(tokens);
 	}
 
 	private void report(Reservation r, boolean reportWait) {
@@ -436,8 +478,8 @@ public final class RedisRateLimiter implements RateLimiter {
 			this.call = call;
 		}
 
-		Reservation deliver(int permits, long maxWaitNanos, boolean reportWait, List<Object> reply) {
-			Reservation r = parse(permits, maxWaitNanos, reply);
+		TieredReservation deliver(int permits, long maxWaitNanos, boolean reportWait, List<Object> reply) {
+			TieredReservation r = parse(permits, maxWaitNanos, reply);
 			if (STATE.compareAndSet(this, WAITING, DELIVERED)) {
 				report(r, reportWait);
 			}
@@ -456,26 +498,29 @@ public final class RedisRateLimiter implements RateLimiter {
 			}
 		}
 
-		private Reservation parse(int permits, long maxWaitNanos, List<Object> reply) {
+		private TieredReservation parse(int permits, long maxWaitNanos, List<Object> reply) {
 			boolean granted = ((Long) reply.get(0)) == 1L;
 			double waitMicros = Double.parseDouble((String) reply.get(1));
-			if (!granted) {
-				long needed = maxWaitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.ceil(waitMicros * 1e3);
-				return new Denied(permits, needed);
-			}
 			double now = Double.parseDouble((String) reply.get(2));
 			String[] tats = new String[keys.length];
+			double[] tatMicros = new double[keys.length];
 			for (int i = 0; i < tats.length; i++) {
 				tats[i] = (String) reply.get(3 + i);
+				tatMicros[i] = Double.parseDouble(tats[i]);
+			}
+			List<Double> tokens = tokens(now, tatMicros);
+			if (!granted) {
+				long needed = maxWaitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.ceil(waitMicros * 1e3);
+				return new Denied(permits, needed, tokens);
 			}
 			long waitNanos = waitMicros <= 0 ? 0 : (long) Math.ceil(waitMicros * 1e3);
 			return new Granted(RedisRateLimiter.this, permits, waitNanos, config.clock().nanoTime(),
-					now + Math.max(0, waitMicros), tats);
+					now + Math.max(0, waitMicros), tats, tokens);
 		}
 	}
 
 	/** Tokens taken in Redis, ahead of time or not. */
-	static final class Granted implements Reservation {
+	static final class Granted implements TieredReservation {
 
 		final RedisRateLimiter limiter;
 		final int permits;
@@ -486,17 +531,25 @@ public final class RedisRateLimiter implements RateLimiter {
 		final double actMicros;
 		/** Per limiting tier, the TAT right after this reservation, as Redis wrote it; {@code null} when unlimited. */
 		final String[] tats;
+		final List<Double> tokens;
 
 		volatile int cancelled;
 		static final AtomicIntegerFieldUpdater<Granted> CANCELLED = AtomicIntegerFieldUpdater.newUpdater(Granted.class, "cancelled");
 
-		Granted(RedisRateLimiter limiter, int permits, long waitNanos, long receivedAt, double actMicros, String[] tats) {
+		Granted(RedisRateLimiter limiter, int permits, long waitNanos, long receivedAt, double actMicros, String[] tats,
+				List<Double> tokens) {
 			this.limiter = limiter;
 			this.permits = permits;
 			this.waitNanos = waitNanos;
 			this.receivedAt = receivedAt;
 			this.actMicros = actMicros;
 			this.tats = tats;
+			this.tokens = tokens;
+		}
+
+		@Override
+		public List<Double> tokens() {
+			return tokens;
 		}
 
 		@Override
@@ -542,7 +595,7 @@ public final class RedisRateLimiter implements RateLimiter {
 	}
 
 	/** Nothing taken; {@code neededNanos} is the wait it would have needed ({@link Long#MAX_VALUE}: none would do). */
-	record Denied(int permits, long neededNanos) implements Reservation {
+	record Denied(int permits, long neededNanos, List<Double> tokens) implements TieredReservation {
 
 		@Override
 		public boolean ok() {
@@ -556,6 +609,30 @@ public final class RedisRateLimiter implements RateLimiter {
 
 		@Override
 		public void cancel() {
+		}
+	}
+
+	/** A decision of the in-process fallback, with its buckets' tokens. */
+	record Local(Reservation reservation, List<Double> tokens) implements TieredReservation {
+
+		@Override
+		public boolean ok() {
+			return reservation.ok();
+		}
+
+		@Override
+		public int permits() {
+			return reservation.permits();
+		}
+
+		@Override
+		public long delayNanos() {
+			return reservation.delayNanos();
+		}
+
+		@Override
+		public void cancel() {
+			reservation.cancel();
 		}
 	}
 }

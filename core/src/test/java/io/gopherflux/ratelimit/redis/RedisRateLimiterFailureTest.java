@@ -259,7 +259,10 @@ class RedisRateLimiterFailureTest {
 		server.kill();
 
 		assertThat(tryAcquireTimes(limiter, 3)).containsExactly(true, true, false);
-		localNanos.addAndGet(Duration.ofSeconds(30).toNanos());
+		assertThat(limiter.reserveAsync(1, Duration.ZERO).block().tokens()).containsExactly(0.0);
+		localNanos.addAndGet(Duration.ofSeconds(15).toNanos());
+		assertThat(limiter.reserveAsync(1, Duration.ZERO).block().tokens()).containsExactly(0.5);
+		localNanos.addAndGet(Duration.ofSeconds(15).toNanos());
 		assertThat(tryAcquireTimes(limiter, 2)).as("one token back after 30 s at 2 per minute").containsExactly(true, false);
 		assertThat(metrics.nextChange(LONG_ENOUGH)).isFalse();
 	}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import io.gopherflux.context.Deadline;
 import io.gopherflux.ratelimit.BurstExceededException;
 import io.gopherflux.ratelimit.Limit;
+import io.gopherflux.ratelimit.RateLimit;
 import io.gopherflux.ratelimit.Reservation;
 import io.gopherflux.ratelimit.WaitPastDeadlineException;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestInfo;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -156,6 +159,27 @@ class RedisRateLimiterTest {
 		assertThat(server.calls("eval")).isEqualTo(evalBefore);
 		assertThat(limiter.limit()).isEqualTo(Limit.per(3, MINUTE));
 		assertThat(limiter.tiers()).extracting(Tier::name).containsExactly("per-minute", "per-second");
+	}
+
+	@Test
+	void aReservationTellsTheTokensEachTierHasLeftAndARefusalItsWait() {
+		RedisRateLimiter limiter = redis.limiter(key, Tier.of("per-second", Limit.of(10), 10), perMinute(3),
+				Tier.of("free", Limit.INF, 1));
+
+		TieredReservation first = limiter.reserveAsync(1, Duration.ZERO).block();
+		limiter.reserveAsync(2, Duration.ZERO).block();
+		TieredReservation refused = limiter.reserveAsync(1, Duration.ZERO).block();
+
+		assertThat(first.ok()).isTrue();
+		assertThat(limiter.tiers()).extracting(Tier::name).containsExactly("per-minute", "per-second", "free");
+		// Both buckets were full: taking one leaves exactly burst - 1.
+		assertThat(first.tokens().get(0)).isCloseTo(2, within(1e-9));
+		assertThat(first.tokens().get(1)).isCloseTo(9, within(1e-9));
+		assertThat(first.tokens().get(2)).isInfinite();
+		assertThat(refused.ok()).isFalse();
+		// A fraction of a token has come back since the first call (one every 20 s).
+		assertThat(refused.tokens().get(0)).isCloseTo(0, within(0.05));
+		assertThat(refused.delay()).as("the next per-minute token").isBetween(Duration.ofSeconds(19), Duration.ofSeconds(20));
 	}
 
 	@Test
@@ -350,6 +374,19 @@ class RedisRateLimiterTest {
 
 		assertThat(seen.subList(0, 2)).containsExactly(true, false);
 		assertThat(tryAcquireTimes(limiter, 3)).as("the refused call took nothing").containsExactly(true, true, false);
+	}
+
+	@Test
+	void rateLimitElementsWorksOnNonBlockingThreadsWithOneDecisionPerElement() {
+		RedisRateLimiter limiter = redis.limiter(key, Tier.of("per-second", Limit.of(50), 2));
+		long before = server.calls("evalsha");
+
+		// Its tryAcquire fast path says no there without asking, and each element takes the acquire path.
+		StepVerifier.create(Flux.range(1, 5).transform(RateLimit.elements(limiter)).subscribeOn(Schedulers.parallel()))
+				.expectNext(1, 2, 3, 4, 5)
+				.verifyComplete();
+
+		assertThat(server.calls("evalsha") - before).isEqualTo(5);
 	}
 
 	@Test
