@@ -199,8 +199,8 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	/**
 	 * Waits for Redis's answer to {@link #tryAcquireAsync(int)}, at most the configured timeout.
-	 * On a Reactor non-blocking thread it does not wait: it answers {@code false} without asking
-	 * (nothing is taken; a warning is logged once). Under {@link FailurePolicy#FAIL_CLOSED} it
+	 * On a thread that must not block (Reactor's non-blocking threads, Netty's) it does not wait:
+	 * it answers {@code false} without asking (nothing is taken; a warning is logged once). Under {@link FailurePolicy#FAIL_CLOSED} it
 	 * throws {@link RateLimiterUnavailableException} while Redis is unavailable.
 	 *
 	 * @throws IllegalArgumentException if {@code permits} is less than 1
@@ -221,8 +221,8 @@ public final class RedisRateLimiter implements RateLimiter {
 	 * {@link RateLimiterUnavailableException} while Redis is unavailable.
 	 *
 	 * @throws IllegalArgumentException if {@code permits} is less than 1 or {@code maxWait} negative
-	 * @throws IllegalStateException    on a Reactor non-blocking thread, where it must not wait:
-	 *                                  use {@link #reserveAsync(int, Duration)} there
+	 * @throws IllegalStateException    on a thread that must not block (Reactor's non-blocking
+	 *                                  threads, Netty's): use {@link #reserveAsync(int, Duration)} there
 	 */
 	@Override
 	public Reservation reserve(int permits, Duration maxWait) {
