@@ -276,7 +276,10 @@ public final class RedisRateLimiters implements AutoCloseable {
 		CompletableFuture<StatefulRedisConnection<String, String>> current = connection;
 		if (current.isCompletedExceptionally()) {
 			// Never connected (Lettuce reconnects only a connection it once had): try anew.
-			CONNECTION.compareAndSet(this, current, connect());
+			CompletableFuture<StatefulRedisConnection<String, String>> fresh = connect();
+			if (!CONNECTION.compareAndSet(this, current, fresh)) {
+				fresh.thenAccept(StatefulRedisConnection::close);
+			}
 		}
 		return Mono.fromFuture(connection.thenCompose(c -> c.async().ping()), true)
 				.timeout(config.timeout(), config.scheduler());
