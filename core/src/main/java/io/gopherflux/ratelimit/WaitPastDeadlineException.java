@@ -12,7 +12,13 @@ public final class WaitPastDeadlineException extends RateLimitException {
 
 	private static final long serialVersionUID = 1L;
 
-	WaitPastDeadlineException(String limiter, int permits, long waitNanos, long allowedNanos) {
+	/**
+	 * @param limiter      the limiter's name
+	 * @param permits      the permits asked for
+	 * @param waitNanos    the wait they would have needed
+	 * @param allowedNanos the longest wait the caller allowed
+	 */
+	public WaitPastDeadlineException(String limiter, int permits, long waitNanos, long allowedNanos) {
 		super("rate limiter '" + limiter + "' would make " + permits + " permit(s) wait "
 				+ Duration.ofNanos(waitNanos) + ", longer than the " + Duration.ofNanos(allowedNanos)
 				+ " left before the deadline",
