@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -343,16 +344,27 @@ public final class RedisRateLimiters implements AutoCloseable {
 		if (p != null) {
 			p.dispose();
 		}
-		connection.thenAccept(StatefulRedisConnection::close);
-		client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		// A connection still being made when the client shuts down can stall Lettuce's own
+		// blocking shutdown forever: let it finish (or fail) first, then shut down with bounds.
+		await(connection.handle((c, e) -> {
+			if (c != null) {
+				c.close();
+			}
+			return null;
+		}), "the connection did not settle");
+		await(client.shutdownAsync(0, 2, TimeUnit.SECONDS), "the client did not stop");
+		await(resources.shutdown(0, 2, TimeUnit.SECONDS), "the client threads did not stop");
+	}
+
+	private void await(Future<?> step, String whenLate) {
 		try {
-			resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+			step.get(3, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
 		catch (ExecutionException | TimeoutException e) {
-			log.debug("Redis rate limiting '{}': client threads did not stop in time", config.name(), e);
+			log.debug("Redis rate limiting '{}' closing: {} in time", config.name(), whenLate, e);
 		}
 	}
 
