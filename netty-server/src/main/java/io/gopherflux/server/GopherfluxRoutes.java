@@ -1,0 +1,235 @@
+package io.gopherflux.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import io.gopherflux.errors.ErrorReport;
+import io.gopherflux.replicate.MicrometerReplicateMetrics;
+import io.gopherflux.server.endpoints.Endpoint;
+import io.gopherflux.server.endpoints.Exchange;
+import io.gopherflux.server.endpoints.HealthEndpoint;
+import io.gopherflux.server.endpoints.HeartbeatEndpoint;
+import io.gopherflux.server.endpoints.IndexEndpoint;
+import io.gopherflux.server.endpoints.IntegersEndpoint;
+import io.gopherflux.server.endpoints.MetricsEndpoint;
+import io.gopherflux.server.endpoints.PrimesEndpoint;
+import io.gopherflux.server.endpoints.ReplicatedEndpoint;
+import io.gopherflux.server.endpoints.Streaming;
+import io.gopherflux.server.endpoints.WardEndpoint;
+import io.gopherflux.server.http.Problem;
+import io.gopherflux.server.http.ProblemException;
+import io.gopherflux.server.http.QueryParameters;
+import io.gopherflux.server.limit.Admission;
+import io.gopherflux.server.limit.ClientKeys;
+import io.gopherflux.server.limit.ClientLimiter;
+import io.gopherflux.server.limit.Plan;
+import io.gopherflux.server.limit.Plans;
+import io.gopherflux.server.limit.RateLimitHeaders;
+import io.gopherflux.server.limit.StreamSlots;
+import io.gopherflux.steward.MicrometerStewardMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * The server's endpoints as Reactor Netty routes, mountable in any {@code HttpServer}:
+ * <pre>{@code
+ * HttpServer.create().route(routes.andThen(GopherfluxRoutes.notFound())).bindNow();
+ * }</pre>
+ * Every request goes through one pipeline: its query is validated against the endpoint's
+ * parameters, its client identified and, on rate-limited endpoints, admitted by the
+ * {@link ClientLimiter} (429 with {@code Retry-After}, {@code RateLimit-Policy} and
+ * {@code RateLimit} when refused; the latter two on every limited response). A
+ * {@link ProblemException} from anywhere becomes its problem+json response; any other error is a
+ * bug, answered 500 with a log ID that matches the logged stack trace. A known path asked with
+ * another method than GET is a 405; {@link #notFound()} answers every other path 404.
+ */
+public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
+
+	private static final Logger LOG = Loggers.getLogger(GopherfluxRoutes.class);
+
+	/** One endpoint at one path, limited or not. */
+	record Route(String path, boolean limited, String summary, Endpoint endpoint) {
+	}
+
+	private final Plans plans;
+	private final ClientKeys clientKeys;
+	private final ClientLimiter limiter;
+	private final StreamSlots slots;
+	private final List<Route> routes;
+	private final Set<String> paths;
+	private final Map<String, String> policies;
+
+	private GopherfluxRoutes(Plans plans, ClientKeys clientKeys, ClientLimiter limiter, StreamSlots slots,
+			List<Route> routes) {
+		this.plans = plans;
+		this.clientKeys = clientKeys;
+		this.limiter = limiter;
+		this.slots = slots;
+		this.routes = List.copyOf(routes);
+		this.paths = routes.stream().map(Route::path).collect(Collectors.toUnmodifiableSet());
+		this.policies = plans.plans().values().stream()
+				.collect(Collectors.toUnmodifiableMap(Plan::name, RateLimitHeaders::policy));
+	}
+
+	/**
+	 * The routes of a server configured by {@code config}.
+	 *
+	 * @param config       plans, trusted proxies and SSE keep-alive (its port and Redis settings are not read)
+	 * @param limiter      the client limiter
+	 * @param registry     where the library and the server report, and what {@code /metrics} serves
+	 * @param timers       the scheduler of every timer (a virtual-time one in tests)
+	 * @param workers      where CPU-bound stages run
+	 * @param limiterState a word on the limiter for {@code /health}
+	 */
+	public static GopherfluxRoutes create(ServerConfig config, ClientLimiter limiter, PrometheusMeterRegistry registry,
+			Scheduler timers, Scheduler workers, java.util.function.Supplier<String> limiterState) {
+		Objects.requireNonNull(config, "config");
+		Objects.requireNonNull(limiter, "limiter");
+		Objects.requireNonNull(registry, "registry");
+		Objects.requireNonNull(timers, "timers");
+		Objects.requireNonNull(workers, "workers");
+		Objects.requireNonNull(limiterState, "limiterState");
+		StreamSlots slots = new StreamSlots();
+		Gauge.builder("gopherflux.server.streams.active", slots, StreamSlots::active)
+				.description("streams open now")
+				.register(registry);
+		Streaming streaming = new Streaming(timers, config.sseKeepAlive(), slots);
+		List<Route> routes = new ArrayList<>();
+		routes.add(new Route("/", false, "this list", new IndexEndpoint(() -> entries(routes))));
+		routes.add(new Route("/health", false, "liveness, open streams and limiter state",
+				new HealthEndpoint(slots, limiterState)));
+		routes.add(new Route("/metrics", false, "Prometheus metrics", new MetricsEndpoint(registry)));
+		routes.add(new Route("/streams/integers", true, "count from 'from', 'count' integers (generator pipeline)",
+				new IntegersEndpoint(streaming)));
+		routes.add(new Route("/streams/primes", true, "'count' random primes found by 'workers' workers (fan-out, fan-in)",
+				new PrimesEndpoint(streaming, workers)));
+		routes.add(new Route("/streams/heartbeat", true, "'count' results with a pulse every 'interval' (heartbeat)",
+				new HeartbeatEndpoint(streaming)));
+		routes.add(new Route("/streams/ward", true, "a flaky ward healed by a steward with 'timeout'; restarts are events",
+				new WardEndpoint(streaming, new MicrometerStewardMetrics(registry, timers))));
+		routes.add(new Route("/replicated", true, "one request to 'replicas' replicas, hedged after 'hedgeAfter'; first answer wins",
+				new ReplicatedEndpoint(timers, new MicrometerReplicateMetrics(registry, "replicated"))));
+		return new GopherfluxRoutes(config.plans(), new ClientKeys(config.trustedProxies()), limiter, slots, routes);
+	}
+
+	private static List<IndexEndpoint.Entry> entries(List<Route> routes) {
+		return routes.stream().map(r -> new IndexEndpoint.Entry(r.path(), r.endpoint().parameters(), r.summary())).toList();
+	}
+
+	/** The open streams of every client. */
+	public StreamSlots slots() {
+		return slots;
+	}
+
+	/** The paths served, for metrics tags. */
+	public Set<String> paths() {
+		return paths;
+	}
+
+	@Override
+	public void accept(HttpServerRoutes serverRoutes) {
+		for (Route route : routes) {
+			serverRoutes.route(request -> request.method() == HttpMethod.GET && route.path().equals(request.fullPath()),
+					handler(route));
+		}
+		serverRoutes.route(request -> paths.contains(request.fullPath()), (request, response) ->
+				problem(request, response, new ProblemException(Problem.of(405, "method-not-allowed", "Method not allowed",
+						request.method().name() + " is not allowed on " + request.fullPath() + "; use GET"),
+						Map.of(HttpHeaderNames.ALLOW.toString(), "GET"))));
+	}
+
+	/** The fallback route: 404 problem+json for any request no earlier route took. Mount it last. */
+	public static Consumer<HttpServerRoutes> notFound() {
+		return serverRoutes -> serverRoutes.route(request -> true, (request, response) ->
+				problem(request, response, new ProblemException(Problem.of(404, "not-found", "Not found",
+						"there is no endpoint at " + request.fullPath() + "; GET / lists them"))));
+	}
+
+	private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler(Route route) {
+		return (request, response) -> {
+			try {
+				QueryParameters query = QueryParameters.parse(request.uri(), route.endpoint().parameters());
+				String apiKey = request.requestHeaders().get(ClientKeys.API_KEY);
+				String client = clientKeys.clientKey(apiKey, forwardedFor(request), request.remoteAddress());
+				Plan plan = plans.planFor(apiKey);
+				Exchange exchange = new Exchange(request, response, query, client, plan);
+				if (!route.limited()) {
+					return Mono.defer(() -> Mono.from(route.endpoint().handle(exchange)))
+							.onErrorResume(e -> problem(request, response, e));
+				}
+				return limiter.admit(client, plan)
+						.flatMap(admission -> admitted(route, exchange, admission))
+						.onErrorResume(e -> problem(request, response, e));
+			}
+			catch (RuntimeException e) {
+				return problem(request, response, e);
+			}
+		};
+	}
+
+	private Mono<Void> admitted(Route route, Exchange exchange, Admission admission) {
+		HttpServerResponse response = exchange.response();
+		response.header(RateLimitHeaders.POLICY, policies.get(admission.plan().name()))
+				.header(RateLimitHeaders.STATE, RateLimitHeaders.state(admission));
+		if (!admission.allowed()) {
+			long seconds = RateLimitHeaders.retryAfterSeconds(admission);
+			return Mono.error(new ProblemException(
+					Problem.of(429, "rate-limited", "Too many requests", "plan '" + admission.plan().name()
+							+ "' allows " + describe(admission.plan()) + "; retry in " + seconds + " s")
+							.with("retryAfter", seconds),
+					Map.of(RateLimitHeaders.RETRY_AFTER, Long.toString(seconds))));
+		}
+		return Mono.from(route.endpoint().handle(exchange));
+	}
+
+	private static String describe(Plan plan) {
+		return plan.quotas().stream().map(q -> q.quota() + " requests per " + q.windowSeconds() + " s")
+				.collect(Collectors.joining(" and "));
+	}
+
+	private static String forwardedFor(HttpServerRequest request) {
+		List<String> all = request.requestHeaders().getAll("X-Forwarded-For");
+		return all.isEmpty() ? null : String.join(",", all);
+	}
+
+	/** The one place errors become responses. */
+	static Mono<Void> problem(HttpServerRequest request, HttpServerResponse response, Throwable error) {
+		if (response.hasSentHeaders()) {
+			ErrorReport.of(error).log(LOG);
+			return Mono.error(error);
+		}
+		Problem problem;
+		Map<String, String> headers = Map.of();
+		if (error instanceof ProblemException refusal) {
+			problem = refusal.problem();
+			headers = refusal.headers();
+			if (problem.status() >= 500) {
+				ErrorReport report = ErrorReport.of(refusal.getCause() != null ? refusal.getCause() : refusal).log(LOG);
+				problem = problem.with("logId", report.id());
+			}
+		}
+		else {
+			ErrorReport report = ErrorReport.of(error).log(LOG);
+			problem = new Problem(500, "internal-error", "Internal server error",
+					report.userMessage(), Map.of("logId", report.id()));
+		}
+		headers.forEach(response::header);
+		return problem.send(response, request.fullPath());
+	}
+}

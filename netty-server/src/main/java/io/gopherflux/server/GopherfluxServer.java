@@ -1,0 +1,196 @@
+package io.gopherflux.server;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
+import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
+import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
+import io.gopherflux.ratelimit.redis.RedisRateLimiters;
+import io.gopherflux.server.limit.ClientLimiter;
+import io.gopherflux.server.limit.InMemoryClientLimiter;
+import io.gopherflux.server.limit.RedisClientLimiter;
+import io.gopherflux.server.limit.StreamSlots;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * The runnable gopherflux server: {@link GopherfluxRoutes} on a Reactor Netty {@link HttpServer},
+ * with Prometheus metrics (Reactor Netty's own server meters included) and a graceful shutdown
+ * that stops accepting, lets open streams finish for the drain timeout, then cancels them.
+ * <p>
+ * {@code main} reads the configuration from flags and the environment (see {@link ServerConfig}),
+ * exits with status 2 and one line per bad value if it is wrong, and shuts down gracefully on
+ * SIGTERM.
+ */
+public final class GopherfluxServer implements AutoCloseable {
+
+	private static final Logger LOG = Loggers.getLogger(GopherfluxServer.class);
+
+	private final ServerConfig config;
+	private final DisposableServer server;
+	private final ChannelGroup channels;
+	private final ClientLimiter limiter;
+	private final PrometheusMeterRegistry registry;
+	private final GopherfluxRoutes routes;
+	private final Scheduler workers;
+	private volatile boolean closed;
+
+	private GopherfluxServer(ServerConfig config, DisposableServer server, ChannelGroup channels, ClientLimiter limiter,
+			PrometheusMeterRegistry registry, GopherfluxRoutes routes, Scheduler workers) {
+		this.config = config;
+		this.server = server;
+		this.channels = channels;
+		this.limiter = limiter;
+		this.registry = registry;
+		this.routes = routes;
+		this.workers = workers;
+	}
+
+	/** Starts a server on the real clock. */
+	public static GopherfluxServer start(ServerConfig config) {
+		return start(config, Schedulers.parallel());
+	}
+
+	/**
+	 * Starts a server whose timers (stream throttles, heartbeats, stewards, replicas, the in-memory
+	 * limiter's clock) all run on {@code timers}: a {@code VirtualTimeScheduler} makes them
+	 * controllable in tests.
+	 */
+	public static GopherfluxServer start(ServerConfig config, Scheduler timers) {
+		Objects.requireNonNull(config, "config");
+		Objects.requireNonNull(timers, "timers");
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		Metrics.addRegistry(registry);
+		ClientLimiter limiter = limiter(config, registry, timers);
+		String limiterName = config.redisUri() == null ? "in-memory" : "redis";
+		java.util.function.Supplier<String> limiterState = limiter instanceof RedisClientLimiter redis
+				? () -> redis.available() ? "redis" : "redis-unavailable, " + config.redisFailurePolicy().name()
+						.toLowerCase(Locale.ROOT).replace('_', '-')
+				: () -> limiterName;
+		Scheduler workers = Schedulers.newParallel("gopherflux-workers");
+		GopherfluxRoutes routes = GopherfluxRoutes.create(config, limiter, registry, timers, workers, limiterState);
+		ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+		try {
+			DisposableServer server = HttpServer.create()
+					.host(config.host())
+					.port(config.port())
+					.channelGroup(channels)
+					.metrics(true, uri -> metricsUri(routes, uri))
+					.route(routes.andThen(GopherfluxRoutes.notFound()))
+					.bindNow();
+			return new GopherfluxServer(config, server, channels, limiter, registry, routes, workers);
+		}
+		catch (RuntimeException e) {
+			limiter.close();
+			workers.dispose();
+			Metrics.removeRegistry(registry);
+			throw e;
+		}
+	}
+
+	private static ClientLimiter limiter(ServerConfig config, PrometheusMeterRegistry registry, Scheduler timers) {
+		MicrometerRateLimiterMetrics metrics = new MicrometerRateLimiterMetrics(registry, "admission");
+		if (config.redisUri() == null) {
+			return new InMemoryClientLimiter(timers, metrics, config.maxClients());
+		}
+		return new RedisClientLimiter(RedisRateLimiters.create(RedisRateLimiterConfig.builder(config.redisUri())
+				.name("admission")
+				.failurePolicy(config.redisFailurePolicy())
+				.metrics(metrics)
+				.redisMetrics(new MicrometerRedisLimiterMetrics(registry, "admission"))
+				.build()));
+	}
+
+	/** Metrics are tagged by endpoint path; any other path is one tag, so a scanner cannot grow the registry. */
+	private static String metricsUri(GopherfluxRoutes routes, String uri) {
+		int query = uri.indexOf('?');
+		String path = query < 0 ? uri : uri.substring(0, query);
+		return routes.paths().contains(path) ? path : "other";
+	}
+
+	/** The port the server listens on. */
+	public int port() {
+		return server.port();
+	}
+
+	/** The open streams. */
+	public StreamSlots streams() {
+		return routes.slots();
+	}
+
+	/** The registry {@code /metrics} serves. */
+	public PrometheusMeterRegistry registry() {
+		return registry;
+	}
+
+	/** The configuration the server runs with. */
+	public ServerConfig config() {
+		return config;
+	}
+
+	/** {@link #shutdown(Duration)} with the configured drain timeout. */
+	@Override
+	public void close() {
+		shutdown(config.drainTimeout());
+	}
+
+	/**
+	 * Stops accepting connections, lets requests in progress (open streams among them) finish for at
+	 * most {@code drain}, then closes every connection, which cancels the streams still open.
+	 *
+	 * @return whether every request finished within {@code drain}
+	 */
+	public boolean shutdown(Duration drain) {
+		Objects.requireNonNull(drain, "drain");
+		if (closed) {
+			return true;
+		}
+		closed = true;
+		boolean drained = true;
+		try {
+			server.disposeNow(drain.isZero() ? Duration.ofMillis(1) : drain);
+		}
+		catch (IllegalStateException e) {
+			drained = false;
+			LOG.warn("{} streams still open after the {} drain timeout; cancelling them",
+					routes.slots().active(), Durations.format(drain));
+		}
+		channels.close().awaitUninterruptibly(5_000);
+		limiter.close();
+		workers.dispose();
+		Metrics.removeRegistry(registry);
+		registry.close();
+		return drained;
+	}
+
+	/** Runs the server until SIGTERM (or Ctrl-C), then shuts it down gracefully. */
+	public static void main(String[] args) {
+		ServerConfig config;
+		try {
+			config = ServerConfig.parse(List.of(args), System.getenv());
+		}
+		catch (IllegalArgumentException e) {
+			System.err.println(e.getMessage());
+			System.exit(2);
+			return;
+		}
+		GopherfluxServer server = start(config);
+		Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gopherflux-shutdown"));
+		System.out.println("gopherflux server listening on http://" + config.host() + ":" + server.port()
+				+ " (" + (config.redisUri() == null ? "in-memory" : "Redis") + " rate limiting; GET / lists the endpoints)");
+		server.server.onDispose().block();
+	}
+}

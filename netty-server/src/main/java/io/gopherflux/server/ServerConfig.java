@@ -1,0 +1,343 @@
+package io.gopherflux.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.gopherflux.ratelimit.Limit;
+import io.gopherflux.ratelimit.redis.FailurePolicy;
+import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
+import io.gopherflux.server.limit.AddressRange;
+import io.gopherflux.server.limit.InMemoryClientLimiter;
+import io.gopherflux.server.limit.Plan;
+import io.gopherflux.server.limit.Plans;
+import io.gopherflux.server.limit.Quota;
+
+/**
+ * Everything the server can be told at startup, validated when built.
+ * <p>
+ * {@link #parse(List, Map)} reads {@code --name=value} flags and {@code GOPHERFLUX_NAME}
+ * environment variables (flags win): {@code port}, {@code host}, {@code plan.NAME} (quotas, e.g.
+ * {@code per-second:10/1s,per-minute:100/1m}), {@code plan.NAME.stream-rate} (elements per second,
+ * or {@code unlimited}), {@code plan.NAME.max-streams}, {@code default-plan}, {@code api-keys}
+ * ({@code key:plan,...}), {@code trusted-proxies} (addresses or CIDR blocks), {@code redis-uri},
+ * {@code redis-failure-policy} ({@code fail-open} or {@code fail-closed}), {@code drain-timeout},
+ * {@code sse-keep-alive} and {@code max-clients}. Every bad value is reported, each with the option
+ * it came from.
+ *
+ * @param host               the address to bind
+ * @param port               the port to bind; 0 for any free one
+ * @param plans              the plans, API keys and default plan
+ * @param trustedProxies     proxies whose {@code X-Forwarded-For} is believed
+ * @param redisUri           the Redis of the distributed limiter, or null for the in-memory one
+ * @param redisFailurePolicy what the distributed limiter does while Redis is down
+ * @param drainTimeout       how long a shutdown lets open streams finish before cancelling them
+ * @param sseKeepAlive       the interval of SSE comments on a stream that has nothing to send
+ * @param maxClients         the most clients the in-memory limiter tracks at once
+ */
+public record ServerConfig(String host, int port, Plans plans, List<AddressRange> trustedProxies, String redisUri,
+		FailurePolicy redisFailurePolicy, Duration drainTimeout, Duration sseKeepAlive, int maxClients) {
+
+	/** The prefix of the environment variables. */
+	public static final String ENV_PREFIX = "GOPHERFLUX_";
+
+	/** @throws IllegalArgumentException naming the bad field */
+	public ServerConfig {
+		Objects.requireNonNull(host, "host");
+		Objects.requireNonNull(plans, "plans");
+		trustedProxies = List.copyOf(Objects.requireNonNull(trustedProxies, "trustedProxies"));
+		Objects.requireNonNull(redisFailurePolicy, "redisFailurePolicy");
+		Objects.requireNonNull(drainTimeout, "drainTimeout");
+		Objects.requireNonNull(sseKeepAlive, "sseKeepAlive");
+		if (port < 0 || port > 65_535) {
+			throw new IllegalArgumentException("port must be 0..65535, was " + port);
+		}
+		if (drainTimeout.isNegative()) {
+			throw new IllegalArgumentException("drain timeout must not be negative, was " + drainTimeout);
+		}
+		if (sseKeepAlive.toMillis() < 100) {
+			throw new IllegalArgumentException("SSE keep-alive must be at least 100ms, was " + Durations.format(sseKeepAlive));
+		}
+		if (maxClients < 1) {
+			throw new IllegalArgumentException("max clients must be at least 1, was " + maxClients);
+		}
+		if (redisUri != null) {
+			RedisRateLimiterConfig.of(redisUri);
+		}
+	}
+
+	/** Port 8080 on every interface, the default plans, in-memory limiting, 10 s drain, 15 s keep-alive. */
+	public static ServerConfig defaults() {
+		return new ServerConfig("0.0.0.0", 8080, Plans.defaults(), List.of(), null, FailurePolicy.FAIL_OPEN,
+				Duration.ofSeconds(10), Duration.ofSeconds(15), InMemoryClientLimiter.DEFAULT_MAX_CLIENTS);
+	}
+
+	/** The same configuration on another port. */
+	public ServerConfig withPort(int port) {
+		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
+				sseKeepAlive, maxClients);
+	}
+
+	/** The same configuration with other plans. */
+	public ServerConfig withPlans(Plans plans) {
+		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
+				sseKeepAlive, maxClients);
+	}
+
+	/** The same configuration with other trusted proxies. */
+	public ServerConfig withTrustedProxies(List<AddressRange> trustedProxies) {
+		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
+				sseKeepAlive, maxClients);
+	}
+
+	/** The same configuration limiting through Redis at {@code redisUri} (null: in memory). */
+	public ServerConfig withRedis(String redisUri, FailurePolicy policy) {
+		return new ServerConfig(host, port, plans, trustedProxies, redisUri, policy, drainTimeout, sseKeepAlive,
+				maxClients);
+	}
+
+	/** The same configuration with another drain timeout. */
+	public ServerConfig withDrainTimeout(Duration drainTimeout) {
+		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
+				sseKeepAlive, maxClients);
+	}
+
+	/** The same configuration with another SSE keep-alive interval. */
+	public ServerConfig withSseKeepAlive(Duration sseKeepAlive) {
+		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
+				sseKeepAlive, maxClients);
+	}
+
+	/**
+	 * Reads flags and environment over the {@linkplain #defaults() defaults}.
+	 *
+	 * @param args the command line, each {@code --name=value}
+	 * @param env  the environment (only {@code GOPHERFLUX_*} variables are read)
+	 * @throws IllegalArgumentException listing every bad option, one per line, each named
+	 */
+	public static ServerConfig parse(List<String> args, Map<String, String> env) {
+		Objects.requireNonNull(args, "args");
+		Objects.requireNonNull(env, "env");
+		Map<String, String> options = new TreeMap<>();
+		Map<String, String> sources = new LinkedHashMap<>();
+		List<String> errors = new ArrayList<>();
+		env.forEach((name, value) -> {
+			if (name.startsWith(ENV_PREFIX)) {
+				String option = optionOfEnv(name.substring(ENV_PREFIX.length()));
+				options.put(option, value);
+				sources.put(option, "environment variable " + name);
+			}
+		});
+		for (String arg : args) {
+			if (!arg.startsWith("--") || arg.indexOf('=') < 3) {
+				errors.add("argument '" + arg + "': options are written --name=value");
+				continue;
+			}
+			String option = arg.substring(2, arg.indexOf('='));
+			options.put(option, arg.substring(arg.indexOf('=') + 1));
+			sources.put(option, "flag --" + option);
+		}
+		Reader reader = new Reader(options, sources, errors);
+		ServerConfig defaults = defaults();
+		String host = reader.take("host", s -> s, defaults.host);
+		int port = reader.take("port", s -> intIn(s, 0, 65_535), defaults.port);
+		Map<String, Plan> plans = new LinkedHashMap<>(defaults.plans.plans());
+		for (String option : List.copyOf(options.keySet())) {
+			if (option.startsWith("plan.") && option.indexOf('.', 5) < 0) {
+				String name = option.substring(5);
+				List<Quota> quotas = reader.take(option, ServerConfig::quotas, null);
+				if (quotas != null) {
+					Plan base = plans.getOrDefault(name, Plan.free());
+					putPlan(plans, name, reader, option, () -> new Plan(name, quotas, base.streamRate(), base.maxStreams()));
+				}
+			}
+		}
+		for (String option : List.copyOf(options.keySet())) {
+			if (!option.startsWith("plan.") || option.indexOf('.', 5) < 0) {
+				continue;
+			}
+			String name = option.substring(5, option.indexOf('.', 5));
+			String setting = option.substring(option.indexOf('.', 5) + 1);
+			Plan plan = plans.get(name);
+			if (plan == null) {
+				reader.fail(option, "there is no plan '" + name + "'; define it with plan." + name + "=<quotas>");
+				options.remove(option);
+				continue;
+			}
+			switch (setting) {
+				case "stream-rate" -> {
+					Limit rate = reader.take(option, ServerConfig::rate, null);
+					if (rate != null) {
+						putPlan(plans, name, reader, option, () -> plan.withStreamRate(rate));
+					}
+				}
+				case "max-streams" -> {
+					Integer max = reader.take(option, s -> intIn(s, 1, 1_000_000), null);
+					if (max != null) {
+						putPlan(plans, name, reader, option, () -> plan.withMaxStreams(max));
+					}
+				}
+				default -> {
+					reader.fail(option, "plans have the settings stream-rate and max-streams");
+					options.remove(option);
+				}
+			}
+		}
+		String defaultPlan = reader.take("default-plan", s -> s, defaults.plans.defaultPlan());
+		Map<String, String> apiKeys = reader.take("api-keys", ServerConfig::apiKeys, Map.of());
+		List<AddressRange> proxies = reader.take("trusted-proxies", ServerConfig::ranges, List.of());
+		String redisUri = reader.take("redis-uri", s -> {
+			String uri = s.trim();
+			if (uri.isEmpty()) {
+				return null;
+			}
+			RedisRateLimiterConfig.of(uri);
+			return uri;
+		}, null);
+		FailurePolicy policy = reader.take("redis-failure-policy", ServerConfig::policy, defaults.redisFailurePolicy);
+		Duration drain = reader.take("drain-timeout", Durations::parse, defaults.drainTimeout);
+		Duration keepAlive = reader.take("sse-keep-alive", Durations::parse, defaults.sseKeepAlive);
+		int maxClients = reader.take("max-clients", s -> intIn(s, 1, 100_000_000), defaults.maxClients);
+		for (String unknown : options.keySet()) {
+			errors.add(sources.get(unknown) + ": unknown option; see README.md for the options");
+		}
+		Plans allPlans = null;
+		if (errors.isEmpty()) {
+			try {
+				allPlans = new Plans(plans, defaultPlan, apiKeys);
+			}
+			catch (IllegalArgumentException e) {
+				errors.add("plans: " + e.getMessage());
+			}
+		}
+		if (errors.isEmpty()) {
+			try {
+				return new ServerConfig(host, port, allPlans, proxies, redisUri, policy, drain, keepAlive, maxClients);
+			}
+			catch (IllegalArgumentException e) {
+				errors.add(e.getMessage());
+			}
+		}
+		throw new IllegalArgumentException("bad configuration:\n  " + String.join("\n  ", errors));
+	}
+
+	private static void putPlan(Map<String, Plan> plans, String name, Reader reader, String option, Supplier<Plan> build) {
+		try {
+			plans.put(name, build.get());
+		}
+		catch (IllegalArgumentException e) {
+			reader.fail(option, e.getMessage());
+		}
+	}
+
+	/** {@code plan.free.stream-rate} for {@code PLAN_FREE_STREAM_RATE}, {@code redis-uri} for {@code REDIS_URI}. */
+	static String optionOfEnv(String name) {
+		String lower = name.toLowerCase(Locale.ROOT);
+		if (lower.startsWith("plan_")) {
+			String rest = lower.substring(5);
+			for (String setting : List.of("stream_rate", "max_streams")) {
+				if (rest.endsWith("_" + setting)) {
+					return "plan." + rest.substring(0, rest.length() - setting.length() - 1) + "." + setting.replace('_', '-');
+				}
+			}
+			return "plan." + rest;
+		}
+		return lower.replace('_', '-');
+	}
+
+	private static int intIn(String text, int min, int max) {
+		try {
+			int value = Integer.parseInt(text.trim());
+			if (value >= min && value <= max) {
+				return value;
+			}
+		}
+		catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new IllegalArgumentException("must be a whole number from " + min + " to " + max + ", was '" + text + "'");
+	}
+
+	private static List<Quota> quotas(String text) {
+		List<Quota> quotas = new ArrayList<>();
+		for (String spec : text.split(",")) {
+			quotas.add(Quota.parse(spec));
+		}
+		return quotas;
+	}
+
+	private static Limit rate(String text) {
+		if (text.trim().equalsIgnoreCase("unlimited")) {
+			return Limit.INF;
+		}
+		try {
+			double rate = Double.parseDouble(text.trim());
+			if (rate > 0 && !Double.isInfinite(rate)) {
+				return Limit.of(rate);
+			}
+		}
+		catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new IllegalArgumentException("must be a positive number of elements per second or 'unlimited', was '" + text + "'");
+	}
+
+	private static Map<String, String> apiKeys(String text) {
+		Map<String, String> keys = new LinkedHashMap<>();
+		for (String pair : text.split(",")) {
+			int colon = pair.lastIndexOf(':');
+			if (colon < 1 || colon == pair.length() - 1) {
+				throw new IllegalArgumentException("must be key:plan pairs separated by commas");
+			}
+			keys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+		}
+		return keys;
+	}
+
+	private static List<AddressRange> ranges(String text) {
+		List<AddressRange> ranges = new ArrayList<>();
+		for (String cidr : text.split(",")) {
+			if (!cidr.isBlank()) {
+				ranges.add(AddressRange.parse(cidr));
+			}
+		}
+		return ranges;
+	}
+
+	private static FailurePolicy policy(String text) {
+		return switch (text.trim().toLowerCase(Locale.ROOT)) {
+			case "fail-open" -> FailurePolicy.FAIL_OPEN;
+			case "fail-closed" -> FailurePolicy.FAIL_CLOSED;
+			default -> throw new IllegalArgumentException("must be fail-open or fail-closed, was '" + text + "'");
+		};
+	}
+
+	/** Takes options out of the map, recording each failure with the option's source. */
+	private record Reader(Map<String, String> options, Map<String, String> sources, List<String> errors) {
+
+		<T> T take(String option, Function<String, T> parse, T otherwise) {
+			String value = options.remove(option);
+			if (value == null) {
+				return otherwise;
+			}
+			try {
+				return parse.apply(value);
+			}
+			catch (IllegalArgumentException e) {
+				errors.add(sources.get(option) + ": " + e.getMessage());
+				return otherwise;
+			}
+		}
+
+		void fail(String option, String message) {
+			errors.add(sources.getOrDefault(option, option) + ": " + message);
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package io.gopherflux.server.endpoints;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+import io.gopherflux.heartbeat.Beat;
+import io.gopherflux.heartbeat.Heartbeat;
+import io.gopherflux.server.http.EventEncoder;
+import io.gopherflux.server.http.Json;
+import io.netty.buffer.ByteBuf;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+
+/**
+ * {@code GET /streams/heartbeat?interval=&count=}: the book's heartbeat. A worker produces
+ * {@code count} results, one every two intervals, and pulses every {@code interval} while it
+ * works: {@code event: value} / {@code {"type":"value","value":n}} and {@code event: pulse} /
+ * {@code {"type":"pulse"}}. A pulse that finds the client not reading is dropped, never queued.
+ */
+public final class HeartbeatEndpoint implements Endpoint {
+
+	/** The most results one stream may ask for. */
+	public static final long MAX_COUNT = 100_000;
+	static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+	static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
+
+	private static final byte[] VALUE = Json.ascii("value");
+	private static final byte[] PREFIX = Json.ascii("{\"type\":\"value\",\"value\":");
+	static final EventEncoder<Long> VALUES = new EventEncoder<>() {
+		@Override
+		public byte[] eventName(Long value) {
+			return VALUE;
+		}
+
+		@Override
+		public void writeJson(Long value, ByteBuf out) {
+			out.writeBytes(PREFIX);
+			Json.writeLong(out, value);
+			out.writeByte('}');
+		}
+	};
+
+	private final Streaming streaming;
+
+	/** @param streaming how streams are sent */
+	public HeartbeatEndpoint(Streaming streaming) {
+		this.streaming = Objects.requireNonNull(streaming, "streaming");
+	}
+
+	@Override
+	public Set<String> parameters() {
+		return Set.of("interval", "count", Streaming.RATE, Streaming.FORMAT);
+	}
+
+	@Override
+	public Publisher<Void> handle(Exchange exchange) {
+		Duration interval = exchange.query().duration("interval", Duration.ofSeconds(1), MIN_INTERVAL, MAX_INTERVAL);
+		long count = exchange.query().integer("count", 10, 1, MAX_COUNT);
+		Flux<Long> work = Flux.range(0, (int) count)
+				.map(Integer::longValue)
+				.delayElements(interval.multipliedBy(2), streaming.timers());
+		Flux<Beat<Long>> beats = Heartbeat.interval(work, interval, streaming.timers());
+		return streaming.send(exchange, beats, new BeatEncoder<>(VALUES));
+	}
+}

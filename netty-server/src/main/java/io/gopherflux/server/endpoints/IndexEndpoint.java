@@ -1,0 +1,55 @@
+package io.gopherflux.server.endpoints;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.gopherflux.server.http.Json;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /}: the endpoints, each with its method, path, parameters and a line on what it does,
+ * as JSON.
+ */
+public final class IndexEndpoint implements Endpoint {
+
+	/** One line of the index. */
+	public record Entry(String path, Set<String> parameters, String summary) {
+	}
+
+	private final Supplier<List<Entry>> entries;
+
+	/** @param entries the endpoints to list, read on each request */
+	public IndexEndpoint(Supplier<List<Entry>> entries) {
+		this.entries = Objects.requireNonNull(entries, "entries");
+	}
+
+	@Override
+	public Set<String> parameters() {
+		return Set.of();
+	}
+
+	@Override
+	public Publisher<Void> handle(Exchange exchange) {
+		List<Object> endpoints = new ArrayList<>();
+		for (Entry entry : entries.get()) {
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("method", "GET");
+			json.put("path", entry.path());
+			json.put("parameters", entry.parameters().stream().sorted().toList());
+			json.put("summary", entry.summary());
+			endpoints.add(json);
+		}
+		return exchange.response()
+				.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+				.sendByteArray(Mono.just(Json.write(Map.of("endpoints", endpoints)).getBytes(StandardCharsets.UTF_8)))
+				.then();
+	}
+}

@@ -1,0 +1,38 @@
+package io.gopherflux.server.endpoints;
+
+import java.util.Objects;
+import java.util.Set;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /metrics}: every meter of the registry in the Prometheus text format, among them
+ * Reactor Netty's server meters ({@code reactor_netty_http_server_*}) and the library's
+ * ({@code gopherflux_*}).
+ */
+public final class MetricsEndpoint implements Endpoint {
+
+	private final PrometheusMeterRegistry registry;
+
+	/** @param registry the registry to scrape */
+	public MetricsEndpoint(PrometheusMeterRegistry registry) {
+		this.registry = Objects.requireNonNull(registry, "registry");
+	}
+
+	@Override
+	public Set<String> parameters() {
+		return Set.of();
+	}
+
+	@Override
+	public Publisher<Void> handle(Exchange exchange) {
+		return exchange.response()
+				.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+				.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
+				.sendString(Mono.fromCallable(registry::scrape))
+				.then();
+	}
+}

@@ -1,0 +1,91 @@
+package io.gopherflux.server.endpoints;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import io.gopherflux.pipeline.FanOut;
+import io.gopherflux.pipeline.FanOutConfig;
+import io.gopherflux.server.http.EventEncoder;
+import io.gopherflux.server.http.Json;
+import io.netty.buffer.ByteBuf;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * {@code GET /streams/primes?count=&workers=}: the book's prime finder. Random integers go through a
+ * deliberately slow prime test fanned out over {@code workers} workers, fanned back in in
+ * completion order, until {@code count} primes are found; each element is
+ * {@code {"prime":n}}. A client that leaves cancels the workers still testing.
+ */
+public final class PrimesEndpoint implements Endpoint {
+
+	/** The most primes one stream may ask for. */
+	public static final long MAX_COUNT = 1_000;
+	/** The most workers one stream may ask for. */
+	public static final int MAX_WORKERS = 64;
+	/** Candidates are drawn from [2, BOUND). */
+	static final int BOUND = 2_000_000;
+
+	private static final byte[] PREFIX = Json.ascii("{\"prime\":");
+	static final EventEncoder<Integer> ENCODER = new EventEncoder<>() {
+		@Override
+		public byte[] eventName(Integer value) {
+			return null;
+		}
+
+		@Override
+		public void writeJson(Integer value, ByteBuf out) {
+			out.writeBytes(PREFIX);
+			Json.writeLong(out, value);
+			out.writeByte('}');
+		}
+	};
+
+	private final Streaming streaming;
+	private final Scheduler workers;
+
+	/**
+	 * @param streaming how streams are sent
+	 * @param workers   where the prime tests run (never the event loop)
+	 */
+	public PrimesEndpoint(Streaming streaming, Scheduler workers) {
+		this.streaming = Objects.requireNonNull(streaming, "streaming");
+		this.workers = Objects.requireNonNull(workers, "workers");
+	}
+
+	@Override
+	public Set<String> parameters() {
+		return Set.of("count", "workers", "seed", Streaming.RATE, Streaming.FORMAT);
+	}
+
+	@Override
+	public Publisher<Void> handle(Exchange exchange) {
+		long count = exchange.query().integer("count", 10, 1, MAX_COUNT);
+		int fanOut = (int) exchange.query().integer("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS);
+		String seedText = exchange.query().text("seed");
+		long seed = seedText == null ? System.nanoTime() : exchange.query().integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+		FanOutConfig config = FanOutConfig.defaults().withWorkers(fanOut).withScheduler(workers);
+		Flux<Integer> primes = candidates(seed).transform(FanOut.filter(config, PrimesEndpoint::isPrime)).take(count, true);
+		return streaming.send(exchange, primes, ENCODER);
+	}
+
+	/** The endless random candidates of one stream. */
+	static Flux<Integer> candidates(long seed) {
+		return Flux.generate(() -> new SplittableRandom(seed), (random, sink) -> {
+			sink.next(random.nextInt(2, BOUND));
+			return random;
+		});
+	}
+
+	/** Slow on purpose, as in the book: tries every divisor from n - 1 down to 2. */
+	static boolean isPrime(int n) {
+		for (int divisor = n - 1; divisor > 1; divisor--) {
+			if (n % divisor == 0) {
+				return false;
+			}
+		}
+		return n > 1;
+	}
+}

@@ -1,0 +1,162 @@
+package io.gopherflux.server.endpoints;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import io.gopherflux.errors.ErrorReport;
+import io.gopherflux.heartbeat.Beat;
+import io.gopherflux.heartbeat.Heartbeat;
+import io.gopherflux.ratelimit.Limit;
+import io.gopherflux.ratelimit.RateLimit;
+import io.gopherflux.ratelimit.TokenBucket;
+import io.gopherflux.ratelimit.TokenBucketConfig;
+import io.gopherflux.server.http.EventEncoder;
+import io.gopherflux.server.http.FluxWriteBatches;
+import io.gopherflux.server.http.Json;
+import io.gopherflux.server.http.Problem;
+import io.gopherflux.server.http.ProblemException;
+import io.gopherflux.server.http.StreamFormat;
+import io.gopherflux.server.limit.RateLimitHeaders;
+import io.gopherflux.server.limit.StreamSlots;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * Sends a stream the way every streaming endpoint does: in the negotiated format, at most at the
+ * client's plan rate (lowered by {@code ?rate=}), within the client's cap on open streams, in
+ * write batches, with SSE keep-alive comments, and with a failure turned into a final
+ * {@code error} event whose log ID matches the logged stack trace.
+ * <p>
+ * Backpressure runs end to end: Reactor Netty requests batches as the socket drains, each batch
+ * requests a bounded number of elements, and the rate limiter requests elements only as permits
+ * come. A client that disconnects cancels the whole pipeline, which frees the stream slot.
+ */
+public final class Streaming {
+
+	/** The parameters every stream takes. */
+	public static final String FORMAT = "format";
+	/** The element-rate parameter. */
+	public static final String RATE = "rate";
+	/** Elements asked of a stream at once: what one write batch holds at most. */
+	public static final int BATCH_ELEMENTS = 256;
+	/** The highest rate a client may ask for. */
+	public static final double MAX_RATE = 1e9;
+	/** Permits of the per-stream throttle per second: its granularity is 10 ms of elements. */
+	static final double PERMITS_PER_SECOND = 100;
+
+	private static final Logger LOG = Loggers.getLogger(Streaming.class);
+	private static final byte[] KEEP_ALIVE_COMMENT = Json.ascii(": keep-alive\n\n");
+	private static final byte[] ERROR = Json.ascii("error");
+	private static final Object KEEP_ALIVE = new Object();
+
+	private final Scheduler timers;
+	private final Duration sseKeepAlive;
+	private final StreamSlots slots;
+
+	/**
+	 * @param timers       the scheduler of throttle and keep-alive timers
+	 * @param sseKeepAlive the interval of keep-alive comments on SSE streams
+	 * @param slots        the open streams of each client
+	 */
+	public Streaming(Scheduler timers, Duration sseKeepAlive, StreamSlots slots) {
+		this.timers = Objects.requireNonNull(timers, "timers");
+		this.sseKeepAlive = Objects.requireNonNull(sseKeepAlive, "sseKeepAlive");
+		this.slots = Objects.requireNonNull(slots, "slots");
+	}
+
+	/** The scheduler whose time the streams run on. */
+	public Scheduler timers() {
+		return timers;
+	}
+
+	/** The element rate of a stream of this exchange: the plan's cap, lowered by {@code ?rate=}. */
+	public static Limit rate(Exchange exchange) {
+		Limit cap = exchange.plan().streamRate();
+		double asked = exchange.query().positive(RATE, Double.POSITIVE_INFINITY, MAX_RATE);
+		return asked < cap.perSecond() ? Limit.of(asked) : cap;
+	}
+
+	/**
+	 * Streams {@code elements} to the exchange's client.
+	 *
+	 * @throws ProblemException at once for an unacceptable format (before anything is sent)
+	 */
+	public <T> Mono<Void> send(Exchange exchange, Flux<T> elements, EventEncoder<? super T> encoder) {
+		StreamFormat format = StreamFormat.negotiate(exchange.query().text(FORMAT),
+				exchange.request().requestHeaders().get(HttpHeaderNames.ACCEPT));
+		Limit rate = rate(exchange);
+		String client = exchange.client();
+		int maxStreams = exchange.plan().maxStreams();
+		return Mono.defer(() -> {
+			if (!slots.tryAcquire(client, maxStreams)) {
+				return Mono.error(new ProblemException(Problem.of(429, "too-many-streams", "Too many open streams",
+						"plan '" + exchange.plan().name() + "' allows " + maxStreams + " open streams at once; close one first"),
+						Map.of(RateLimitHeaders.RETRY_AFTER, "1")));
+			}
+			Flux<Object> items = throttled(elements, rate)
+					.cast(Object.class)
+					.onErrorResume(e -> Mono.just(ErrorReport.of(e).log(LOG)));
+			if (format == StreamFormat.SSE) {
+				items = Heartbeat.interval(items, sseKeepAlive, timers)
+						.map(beat -> beat instanceof Beat.Value<Object> value ? value.value() : KEEP_ALIVE);
+			}
+			FluxWriteBatches<Object> batches = new FluxWriteBatches<>(items, encoder(format, encoder),
+					exchange.response().alloc(), BATCH_ELEMENTS);
+			return exchange.response()
+					.header(HttpHeaderNames.CONTENT_TYPE, format.mediaType())
+					.header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+					.header("X-Accel-Buffering", "no")
+					.send(batches)
+					.then()
+					.doFinally(signal -> slots.release(client));
+		});
+	}
+
+	private <T> Flux<T> throttled(Flux<T> elements, Limit rate) {
+		if (rate.isInfinite()) {
+			return elements;
+		}
+		int batch = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(rate.perSecond() / PERMITS_PER_SECOND)));
+		TokenBucket bucket = TokenBucket.of(TokenBucketConfig.builder(Limit.of(rate.perSecond() / batch), 1)
+				.name("stream")
+				.timeFrom(timers)
+				.build());
+		return elements.transform(RateLimit.batches(bucket, batch));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> FluxWriteBatches.Encoder<Object> encoder(StreamFormat format, EventEncoder<? super T> encoder) {
+		EventEncoder<Object> elements = (EventEncoder<Object>) encoder;
+		return (item, out) -> {
+			if (item == KEEP_ALIVE) {
+				out.writeBytes(KEEP_ALIVE_COMMENT);
+			}
+			else if (item instanceof ErrorReport report) {
+				format.begin(out, ERROR);
+				writeError(report, out);
+				format.end(out);
+			}
+			else {
+				format.begin(out, elements.eventName(item));
+				elements.writeJson(item, out);
+				format.end(out);
+			}
+		};
+	}
+
+	private static void writeError(ErrorReport report, ByteBuf out) {
+		Map<String, Object> body = new java.util.LinkedHashMap<>();
+		body.put("type", "error");
+		body.put("logId", report.id());
+		body.put("detail", report.userMessage());
+		body.put("retryable", report.error().retryable());
+		out.writeCharSequence(Json.write(body), java.nio.charset.StandardCharsets.UTF_8);
+	}
+}

@@ -1,0 +1,86 @@
+package io.gopherflux.server.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * An RFC 9457 problem detail: what every error response of the server carries, as
+ * {@code application/problem+json}. The {@code type} is a URN naming the kind of problem
+ * ({@code urn:gopherflux:problem:bad-parameter}); extension members (the offending parameter, the
+ * log ID of a server error, the seconds to wait) follow the standard members.
+ *
+ * @param status     the HTTP status
+ * @param kind       the last part of the type URN, e.g. {@code bad-parameter}
+ * @param title      a short summary that is the same for every problem of this kind
+ * @param detail     what happened this time, for a person
+ * @param extensions extra members, in order
+ */
+public record Problem(int status, String kind, String title, String detail, Map<String, Object> extensions) {
+
+	/** The media type of the body. */
+	public static final String MEDIA_TYPE = "application/problem+json";
+	/** Where the kinds are named. */
+	public static final String TYPE_PREFIX = "urn:gopherflux:problem:";
+
+	/** @throws NullPointerException if an argument is null */
+	public Problem {
+		Objects.requireNonNull(kind, "kind");
+		Objects.requireNonNull(title, "title");
+		Objects.requireNonNull(detail, "detail");
+		extensions = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(extensions, "extensions")));
+	}
+
+	/** A problem without extension members. */
+	public static Problem of(int status, String kind, String title, String detail) {
+		return new Problem(status, kind, title, detail, Map.of());
+	}
+
+	/** A 400 naming the query parameter or header that is wrong. */
+	public static Problem badParameter(String parameter, String detail) {
+		return new Problem(400, "bad-parameter", "Bad request parameter", detail, Map.of("parameter", parameter));
+	}
+
+	/** The same problem with one more extension member. */
+	public Problem with(String member, Object value) {
+		Map<String, Object> more = new LinkedHashMap<>(extensions);
+		more.put(member, value);
+		return new Problem(status, kind, title, detail, more);
+	}
+
+	/** The type URI. */
+	public String type() {
+		return TYPE_PREFIX + kind;
+	}
+
+	/** The body, with {@code instance} set to the request path. */
+	public String toJson(String instance) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", type());
+		body.put("title", title);
+		body.put("status", status);
+		body.put("detail", detail);
+		if (instance != null) {
+			body.put("instance", instance);
+		}
+		extensions.forEach(body::putIfAbsent);
+		return Json.write(body);
+	}
+
+	/** Sends this problem as the whole response (status, content type, body) and ends it. */
+	public Mono<Void> send(HttpServerResponse response, String instance) {
+		byte[] body = toJson(instance).getBytes(StandardCharsets.UTF_8);
+		return response.status(HttpResponseStatus.valueOf(status))
+				.header(HttpHeaderNames.CONTENT_TYPE, MEDIA_TYPE)
+				.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
+				.sendByteArray(Mono.just(body))
+				.then();
+	}
+}

@@ -1,0 +1,131 @@
+package io.gopherflux.server.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.gopherflux.server.Durations;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+/**
+ * The query parameters of one request, read and validated in one place: every accessor either
+ * returns a value within its bounds or throws a {@link ProblemException} (400) that names the
+ * parameter and says what was expected. Parameters an endpoint does not know, and parameters
+ * given twice, are refused too: a misspelt {@code cuont=5} should not be silently ignored.
+ */
+public final class QueryParameters {
+
+	private final Map<String, List<String>> parameters;
+
+	private QueryParameters(Map<String, List<String>> parameters) {
+		this.parameters = parameters;
+	}
+
+	/**
+	 * Parses the query of {@code uri}, accepting only the {@code known} names.
+	 *
+	 * @throws ProblemException naming an unknown or repeated parameter, or a malformed query
+	 */
+	public static QueryParameters parse(String uri, Set<String> known) {
+		Map<String, List<String>> parameters;
+		try {
+			parameters = new QueryStringDecoder(uri).parameters();
+		}
+		catch (IllegalArgumentException e) {
+			throw ProblemException.badParameter("query", "the query string is malformed: " + e.getMessage());
+		}
+		for (Map.Entry<String, List<String>> e : parameters.entrySet()) {
+			if (!known.contains(e.getKey())) {
+				throw ProblemException.badParameter(e.getKey(), "unknown parameter '" + e.getKey()
+						+ "'; this endpoint takes " + (known.isEmpty() ? "none" : String.join(", ", known.stream().sorted().toList())));
+			}
+			if (e.getValue().size() > 1) {
+				throw ProblemException.badParameter(e.getKey(), e.getKey() + " is given " + e.getValue().size()
+						+ " times; give it once");
+			}
+		}
+		return new QueryParameters(parameters);
+	}
+
+	/** The raw value of {@code name}, or null when absent. */
+	public String text(String name) {
+		List<String> values = parameters.get(name);
+		return values == null ? null : values.get(0);
+	}
+
+	/**
+	 * An integer parameter.
+	 *
+	 * @throws ProblemException if it is not a whole number within [min, max]
+	 */
+	public long integer(String name, long defaultValue, long min, long max) {
+		String value = text(name);
+		if (value == null) {
+			return defaultValue;
+		}
+		long parsed;
+		try {
+			parsed = Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException e) {
+			throw outOfRange(name, value, "a whole number from " + min + " to " + max);
+		}
+		if (parsed < min || parsed > max) {
+			throw outOfRange(name, value, "a whole number from " + min + " to " + max);
+		}
+		return parsed;
+	}
+
+	/**
+	 * A duration parameter ({@code 250ms}, {@code 2s}, {@code 1m}).
+	 *
+	 * @throws ProblemException if it is not a duration within [min, max]
+	 */
+	public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+		String value = text(name);
+		if (value == null) {
+			return defaultValue;
+		}
+		String expected = "a duration from " + Durations.format(min) + " to " + Durations.format(max)
+				+ ", written like 250ms, 2s or 1m";
+		Duration parsed;
+		try {
+			parsed = Durations.parse(value);
+		}
+		catch (IllegalArgumentException e) {
+			throw outOfRange(name, value, expected);
+		}
+		if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+			throw outOfRange(name, value, expected);
+		}
+		return parsed;
+	}
+
+	/**
+	 * A positive number parameter, or {@code defaultValue} when absent.
+	 *
+	 * @throws ProblemException if it is not a finite number greater than zero and at most {@code max}
+	 */
+	public double positive(String name, double defaultValue, double max) {
+		String value = text(name);
+		if (value == null) {
+			return defaultValue;
+		}
+		double parsed;
+		try {
+			parsed = Double.parseDouble(value.trim());
+		}
+		catch (NumberFormatException e) {
+			throw outOfRange(name, value, "a number greater than 0 and at most " + max);
+		}
+		if (!(parsed > 0) || parsed > max || Double.isInfinite(parsed)) {
+			throw outOfRange(name, value, "a number greater than 0 and at most " + max);
+		}
+		return parsed;
+	}
+
+	private static ProblemException outOfRange(String name, String value, String expected) {
+		return ProblemException.badParameter(name, name + " must be " + expected + ", was '" + value + "'");
+	}
+}

@@ -1,0 +1,141 @@
+package io.gopherflux.server.http;
+
+import java.util.Locale;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * How a stream is framed on the wire: Server-Sent Events or newline-delimited JSON. Every element
+ * is a JSON object; its event name (SSE {@code event:}) is also its {@code "type"} member, so both
+ * formats carry the same information.
+ */
+public enum StreamFormat {
+
+	/** {@code text/event-stream}: {@code event: <type>} (when not a plain data element), {@code data: <json>}, blank line. */
+	SSE("text/event-stream", "sse"),
+	/** {@code application/x-ndjson}: one JSON object per line. */
+	NDJSON("application/x-ndjson", "ndjson");
+
+	private static final byte[] EVENT = Json.ascii("event: ");
+	private static final byte[] DATA = Json.ascii("data: ");
+	private static final byte[] END_EVENT = Json.ascii("\n\n");
+
+	private final String mediaType;
+	private final String parameterValue;
+
+	StreamFormat(String mediaType, String parameterValue) {
+		this.mediaType = mediaType;
+		this.parameterValue = parameterValue;
+	}
+
+	/** The response's content type. */
+	public String mediaType() {
+		return mediaType;
+	}
+
+	/** The value of {@code ?format=} that selects this format. */
+	public String parameterValue() {
+		return parameterValue;
+	}
+
+	/** Starts an element: for SSE its event line (if named) and the {@code data: } prefix. */
+	public void begin(ByteBuf out, byte[] eventName) {
+		if (this == SSE) {
+			if (eventName != null) {
+				out.writeBytes(EVENT).writeBytes(eventName).writeByte('\n');
+			}
+			out.writeBytes(DATA);
+		}
+	}
+
+	/** Ends an element begun with {@link #begin}. */
+	public void end(ByteBuf out) {
+		if (this == SSE) {
+			out.writeBytes(END_EVENT);
+		}
+		else {
+			out.writeByte('\n');
+		}
+	}
+
+	/**
+	 * The format a request asks for: {@code ?format=} if given, else the {@code Accept} header
+	 * field's preferred one of the two media types (a wildcard or no field means NDJSON).
+	 *
+	 * @param formatParameter the {@code format} query parameter, or null
+	 * @param accept          the {@code Accept} header field, or null
+	 * @throws ProblemException 400 for an unknown {@code format}, 406 when {@code Accept} allows neither type
+	 */
+	public static StreamFormat negotiate(String formatParameter, String accept) {
+		if (formatParameter != null) {
+			String value = formatParameter.toLowerCase(Locale.ROOT);
+			for (StreamFormat format : values()) {
+				if (format.parameterValue.equals(value)) {
+					return format;
+				}
+			}
+			throw ProblemException.badParameter("format", "format must be 'sse' or 'ndjson', was '" + formatParameter + "'");
+		}
+		if (accept == null || accept.isBlank()) {
+			return NDJSON;
+		}
+		double[] sse = preference(accept, "text", "event-stream");
+		double[] ndjson = preference(accept, "application", "x-ndjson");
+		if (sse[0] <= 0 && ndjson[0] <= 0) {
+			throw new ProblemException(Problem.of(406, "not-acceptable", "Not acceptable",
+					"this endpoint streams text/event-stream or application/x-ndjson; Accept allows neither: '"
+							+ accept + "'"));
+		}
+		if (sse[0] != ndjson[0]) {
+			return sse[0] > ndjson[0] ? SSE : NDJSON;
+		}
+		return sse[1] > ndjson[1] ? SSE : NDJSON;
+	}
+
+	/** {quality, specificity} of the most specific media range of {@code accept} that matches the type. */
+	private static double[] preference(String accept, String type, String subtype) {
+		double quality = 0;
+		int specificity = -1;
+		for (String range : accept.split(",")) {
+			String[] parts = range.split(";");
+			String[] media = parts[0].trim().toLowerCase(Locale.ROOT).split("/", 2);
+			if (media.length != 2) {
+				continue;
+			}
+			int matched;
+			if (media[0].equals(type) && media[1].equals(subtype)) {
+				matched = 2;
+			}
+			else if (media[0].equals(type) && media[1].equals("*")) {
+				matched = 1;
+			}
+			else if (media[0].equals("*") && media[1].equals("*")) {
+				matched = 0;
+			}
+			else {
+				continue;
+			}
+			if (matched > specificity) {
+				specificity = matched;
+				quality = quality(parts);
+			}
+		}
+		return new double[] {quality, specificity};
+	}
+
+	private static double quality(String[] parts) {
+		for (int i = 1; i < parts.length; i++) {
+			String p = parts[i].trim();
+			if (p.startsWith("q=")) {
+				try {
+					double q = Double.parseDouble(p.substring(2));
+					return q >= 0 && q <= 1 ? q : 1;
+				}
+				catch (NumberFormatException e) {
+					return 1;
+				}
+			}
+		}
+		return 1;
+	}
+}

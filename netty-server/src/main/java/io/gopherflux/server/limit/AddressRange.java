@@ -1,0 +1,102 @@
+package io.gopherflux.server.limit;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * An IPv4 or IPv6 address block in CIDR notation ({@code 10.0.0.0/8}, {@code ::1/128}); a bare
+ * address is a block of one. Used to say which proxies' {@code X-Forwarded-For} is trusted.
+ */
+public final class AddressRange {
+
+	// Literal addresses only: InetAddress.getByName must never resolve a host name here.
+	private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+
+	private final byte[] network;
+	private final int prefix;
+	private final String text;
+
+	private AddressRange(byte[] network, int prefix, String text) {
+		this.network = network;
+		this.prefix = prefix;
+		this.text = text;
+	}
+
+	/**
+	 * Parses {@code address} or {@code address/prefix}.
+	 *
+	 * @throws IllegalArgumentException if {@code cidr} is not a literal address with a prefix that fits it
+	 */
+	public static AddressRange parse(String cidr) {
+		Objects.requireNonNull(cidr, "cidr");
+		String trimmed = cidr.trim();
+		int slash = trimmed.indexOf('/');
+		String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
+		InetAddress parsed = literal(address);
+		if (parsed == null) {
+			throw new IllegalArgumentException("not an IP address or CIDR block: '" + cidr + "'");
+		}
+		byte[] bytes = parsed.getAddress();
+		int bits = bytes.length * 8;
+		int prefix = bits;
+		if (slash >= 0) {
+			String p = trimmed.substring(slash + 1);
+			if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > bits) {
+				throw new IllegalArgumentException("CIDR prefix must be 0.." + bits + " in '" + cidr + "'");
+			}
+			prefix = Integer.parseInt(p);
+		}
+		return new AddressRange(mask(bytes, prefix), prefix, trimmed);
+	}
+
+	/** The address of a literal IPv4 or IPv6 text, or {@code null} if it is not one (never a DNS lookup). */
+	public static InetAddress literal(String text) {
+		if (text == null || text.isEmpty() || text.length() > 45 || !LITERAL.matcher(text).matches()) {
+			return null;
+		}
+		try {
+			return InetAddress.getByName(text);
+		}
+		catch (UnknownHostException e) {
+			return null;
+		}
+	}
+
+	/** Whether {@code address} lies in this block (an IPv4 address never lies in an IPv6 block). */
+	public boolean contains(InetAddress address) {
+		byte[] bytes = address.getAddress();
+		if (bytes.length != network.length) {
+			return false;
+		}
+		byte[] masked = mask(bytes, prefix);
+		return Arrays.equals(masked, network);
+	}
+
+	private static byte[] mask(byte[] bytes, int prefix) {
+		byte[] out = bytes.clone();
+		for (int i = 0; i < out.length; i++) {
+			int keep = Math.max(0, Math.min(8, prefix - i * 8));
+			out[i] = (byte) (out[i] & (0xFF << (8 - keep)));
+		}
+		return out;
+	}
+
+	@Override
+	public boolean equals(Object o) {
+		return o instanceof AddressRange other && prefix == other.prefix
+				&& Arrays.equals(network, other.network);
+	}
+
+	@Override
+	public int hashCode() {
+		return Arrays.hashCode(network) * 31 + prefix;
+	}
+
+	@Override
+	public String toString() {
+		return text;
+	}
+}
