@@ -16,6 +16,7 @@ import io.gopherflux.server.http.FluxWriteBatches;
 import io.gopherflux.server.http.Json;
 import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
+import io.gopherflux.server.http.StreamBody;
 import io.gopherflux.server.http.StreamFormat;
 import io.gopherflux.server.limit.RateLimitHeaders;
 import io.gopherflux.server.limit.StreamSlots;
@@ -27,6 +28,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.Context;
 
 /**
  * Sends a stream the way every streaming endpoint does: in the negotiated format, at most at the
@@ -45,7 +47,7 @@ public final class Streaming {
 	/** The element-rate parameter. */
 	public static final String RATE = "rate";
 	/** Elements asked of a stream at once: what one write batch holds at most. */
-	public static final int BATCH_ELEMENTS = 256;
+	public static final int BATCH_ELEMENTS = 1024;
 	/** The highest rate a client may ask for. */
 	public static final double MAX_RATE = 1e9;
 	/** Permits of the per-stream throttle per second: its granularity is 10 ms of elements. */
@@ -109,13 +111,17 @@ public final class Streaming {
 			}
 			FluxWriteBatches<Object> batches = new FluxWriteBatches<>(items, encoder(format, encoder),
 					exchange.response().alloc(), BATCH_ELEMENTS);
+			StreamBody body = StreamBody.of(batches, Context.empty());
 			return exchange.response()
 					.header(HttpHeaderNames.CONTENT_TYPE, format.mediaType())
 					.header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
 					.header("X-Accel-Buffering", "no")
-					.send(batches)
+					.send(body.publisher())
 					.then()
-					.doFinally(signal -> slots.release(client));
+					.doFinally(signal -> {
+						body.dispose();
+						slots.release(client);
+					});
 		});
 	}
 

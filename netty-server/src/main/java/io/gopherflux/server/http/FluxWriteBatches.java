@@ -102,7 +102,9 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		final Encoder<T> encoder;
 		final ByteBufAllocator allocator;
 		final int batchElements;
-		final Queue<T> queue;
+
+		/** Elements that arrived outside a request call; made on the first such element (short synchronous streams never need one). */
+		volatile Queue<T> queue;
 
 		Subscription s;
 
@@ -141,7 +143,6 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 			this.encoder = encoder;
 			this.allocator = allocator;
 			this.batchElements = batchElements;
-			this.queue = Queues.<T>get(batchElements).get();
 		}
 
 		@Override
@@ -178,7 +179,11 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				collectedCount++;
 				return;
 			}
-			if (!queue.offer(t)) {
+			Queue<T> q = queue;
+			if (q == null) {
+				queue = q = Queues.<T>get(batchElements).get();
+			}
+			if (!q.offer(t)) {
 				onError(Operators.onOperatorError(s,
 						Exceptions.failWithOverflow("more elements than requested"), t, actual.currentContext()));
 				return;
@@ -253,9 +258,10 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 						actual.onNext(batch);
 						continue;
 					}
-					T t = queue.poll();
+					Queue<T> q = queue;
+					T t = q == null ? null : q.poll();
 					if (t != null) {
-						encodeQueued(t);
+						encodeQueued(q, t);
 						continue;
 					}
 					if (d) {
@@ -276,7 +282,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		}
 
 		/** Encodes {@code first} and everything queued behind it into the pending batch, or records the encoder's error. */
-		void encodeQueued(T first) {
+		void encodeQueued(Queue<T> queue, T first) {
 			ByteBuf batch = allocator.ioBuffer(lastBatchBytes);
 			T t = first;
 			try {
@@ -329,7 +335,10 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				pending = null;
 				batch.release();
 			}
-			Operators.onDiscardQueueWithClear(queue, actual.currentContext(), null);
+			Queue<T> q = queue;
+			if (q != null) {
+				Operators.onDiscardQueueWithClear(q, actual.currentContext(), null);
+			}
 		}
 
 		@Override
@@ -355,7 +364,8 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				return requested;
 			}
 			if (key == Attr.BUFFERED) {
-				return queue.size() + (pending != null ? 1 : 0);
+				Queue<T> q = queue;
+				return (q == null ? 0 : q.size()) + (pending != null ? 1 : 0);
 			}
 			if (key == Attr.PREFETCH) {
 				return batchElements;

@@ -1,0 +1,274 @@
+package io.gopherflux.server.http;
+
+import java.util.Objects;
+
+import io.netty.buffer.ByteBuf;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * The body of a streaming response, decided by its first batch. It subscribes to the batches at
+ * once and asks for one: when the stream has ended by the time that request returns (a short,
+ * fast stream), the body is a {@link Mono} of that batch, which Reactor Netty writes as one full
+ * response with a {@code Content-Length} and a single flush; otherwise it is a {@link Flux} that
+ * carries on with the same subscription, written as a chunked stream. Either way nothing runs
+ * twice and the source is subscribed once.
+ * <p>
+ * State, guarded by the instance's monitor until a subscriber takes over: the held first batch
+ * and whether the source has terminated. The taker subscribes once; the first batch (held or
+ * still to come) counts against its first request, the rest of which goes upstream. Until then,
+ * {@link #dispose()} cancels the source and releases the held batch, so a response that is never
+ * written leaks nothing.
+ */
+public final class StreamBody implements CoreSubscriber<ByteBuf>, Disposable {
+
+	private final Context context;
+	private Subscription upstream;
+
+	private ByteBuf first;
+	private boolean done;
+	private Throwable error;
+	private boolean taken;
+	private boolean disposed;
+	private volatile CoreSubscriber<? super ByteBuf> actual;
+
+	private StreamBody(Context context) {
+		this.context = context;
+	}
+
+	/**
+	 * Subscribes to {@code batches} and takes the first batch synchronously if the source has it.
+	 *
+	 * @param context the context the source sees
+	 */
+	public static StreamBody of(Publisher<ByteBuf> batches, Context context) {
+		Objects.requireNonNull(batches, "batches");
+		StreamBody body = new StreamBody(Objects.requireNonNull(context, "context"));
+		batches.subscribe(body);
+		body.upstream.request(1);
+		return body;
+	}
+
+	/** Whether the whole body is known: the source completed within the first batch. */
+	public synchronized boolean complete() {
+		return done && error == null;
+	}
+
+	/**
+	 * What to send: a {@link Mono} of the whole body when {@linkplain #complete() complete}, else a
+	 * single-subscriber {@link Flux} of the batches.
+	 */
+	public Publisher<ByteBuf> publisher() {
+		synchronized (this) {
+			if (done && error == null) {
+				return Mono.defer(this::whole);
+			}
+		}
+		return new Rest();
+	}
+
+	/** The whole body, handed over once; nothing once disposed (the batch was released). */
+	private Mono<ByteBuf> whole() {
+		ByteBuf whole;
+		synchronized (this) {
+			if (taken || disposed) {
+				return Mono.error(new IllegalStateException("a stream body can be subscribed once"));
+			}
+			taken = true;
+			whole = first;
+			first = null;
+		}
+		return Mono.justOrEmpty(whole);
+	}
+
+	@Override
+	public Context currentContext() {
+		return context;
+	}
+
+	@Override
+	public void onSubscribe(Subscription s) {
+		if (Operators.validate(upstream, s)) {
+			upstream = s;
+		}
+	}
+
+	@Override
+	public void onNext(ByteBuf batch) {
+		CoreSubscriber<? super ByteBuf> a = actual;
+		if (a == null) {
+			synchronized (this) {
+				a = actual;
+				if (a == null) {
+					if (disposed) {
+						batch.release();
+					}
+					else {
+						first = batch;
+					}
+					return;
+				}
+			}
+		}
+		a.onNext(batch);
+	}
+
+	@Override
+	public void onError(Throwable t) {
+		CoreSubscriber<? super ByteBuf> a = actual;
+		if (a == null) {
+			synchronized (this) {
+				a = actual;
+				if (a == null) {
+					error = t;
+					done = true;
+					return;
+				}
+			}
+		}
+		a.onError(t);
+	}
+
+	@Override
+	public void onComplete() {
+		CoreSubscriber<? super ByteBuf> a = actual;
+		if (a == null) {
+			synchronized (this) {
+				a = actual;
+				if (a == null) {
+					done = true;
+					return;
+				}
+			}
+		}
+		a.onComplete();
+	}
+
+	/** Cancels the source and releases the first batch unless a subscriber has taken the body. */
+	@Override
+	public void dispose() {
+		ByteBuf held;
+		synchronized (this) {
+			if (taken || disposed) {
+				return;
+			}
+			disposed = true;
+			held = first;
+			first = null;
+		}
+		upstream.cancel();
+		if (held != null) {
+			held.release();
+		}
+	}
+
+	@Override
+	public synchronized boolean isDisposed() {
+		return disposed;
+	}
+
+	/**
+	 * The body as a stream: the held first batch (if it had arrived), then the rest of the same
+	 * subscription. The first batch counts against the subscriber's first request, as it was asked
+	 * for by the probing request of one.
+	 */
+	final class Rest extends Flux<ByteBuf> implements Subscription {
+
+		private CoreSubscriber<? super ByteBuf> subscriber;
+		private ByteBuf held;
+		private boolean requestedOnce;
+		private boolean emitting;
+		private long deferred;
+
+		@Override
+		public void subscribe(CoreSubscriber<? super ByteBuf> s) {
+			boolean terminated;
+			Throwable failure;
+			synchronized (StreamBody.this) {
+				if (taken || disposed) {
+					Operators.error(s, new IllegalStateException("a stream body can be subscribed once"));
+					return;
+				}
+				taken = true;
+				held = first;
+				first = null;
+				terminated = done;
+				failure = error;
+				if (held == null && !terminated) {
+					actual = s;
+				}
+			}
+			subscriber = s;
+			s.onSubscribe(this);
+			if (held == null && terminated) {
+				terminate(s, failure);
+			}
+		}
+
+		@Override
+		public void request(long n) {
+			if (!Operators.validate(n)) {
+				return;
+			}
+			if (emitting) {
+				deferred = Operators.addCap(deferred, n);
+				return;
+			}
+			long demand = n;
+			if (!requestedOnce) {
+				requestedOnce = true;
+				demand = n == Long.MAX_VALUE ? n : n - 1;
+				ByteBuf batch = held;
+				if (batch != null) {
+					held = null;
+					emitting = true;
+					subscriber.onNext(batch);
+					emitting = false;
+					demand = Operators.addCap(demand, deferred);
+					deferred = 0;
+					boolean terminated;
+					Throwable failure;
+					synchronized (StreamBody.this) {
+						terminated = done;
+						failure = error;
+						if (!terminated) {
+							actual = subscriber;
+						}
+					}
+					if (terminated) {
+						terminate(subscriber, failure);
+						return;
+					}
+				}
+			}
+			if (demand > 0) {
+				upstream.request(demand);
+			}
+		}
+
+		@Override
+		public void cancel() {
+			ByteBuf batch = held;
+			held = null;
+			if (batch != null) {
+				batch.release();
+			}
+			upstream.cancel();
+		}
+	}
+
+	private static void terminate(CoreSubscriber<? super ByteBuf> subscriber, Throwable failure) {
+		if (failure != null) {
+			subscriber.onError(failure);
+		}
+		else {
+			subscriber.onComplete();
+		}
+	}
+}
