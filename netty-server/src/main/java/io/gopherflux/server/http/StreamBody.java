@@ -216,6 +216,10 @@ public final class StreamBody implements CoreSubscriber<ByteBuf>, Disposable {
 			if (!Operators.validate(n)) {
 				return;
 			}
+			CoreSubscriber<? super ByteBuf> s = subscriber;
+			if (s == null) {
+				return;
+			}
 			if (emitting) {
 				deferred = Operators.addCap(deferred, n);
 				return;
@@ -228,21 +232,24 @@ public final class StreamBody implements CoreSubscriber<ByteBuf>, Disposable {
 				if (batch != null) {
 					held = null;
 					emitting = true;
-					subscriber.onNext(batch);
+					s.onNext(batch);
 					emitting = false;
 					demand = Operators.addCap(demand, deferred);
 					deferred = 0;
 					boolean terminated;
 					Throwable failure;
 					synchronized (StreamBody.this) {
+						if (disposed) {
+							return;
+						}
 						terminated = done;
 						failure = error;
 						if (!terminated) {
-							actual = subscriber;
+							actual = s;
 						}
 					}
 					if (terminated) {
-						terminate(subscriber, failure);
+						terminate(s, failure);
 						return;
 					}
 				}
@@ -256,6 +263,12 @@ public final class StreamBody implements CoreSubscriber<ByteBuf>, Disposable {
 		public void cancel() {
 			ByteBuf batch = held;
 			held = null;
+			subscriber = null;
+			synchronized (StreamBody.this) {
+				// Late batches from the source find no subscriber and are released.
+				disposed = true;
+				actual = null;
+			}
 			if (batch != null) {
 				batch.release();
 			}

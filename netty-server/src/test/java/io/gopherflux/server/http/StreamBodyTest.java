@@ -16,6 +16,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
+import reactor.test.util.RaceTestUtils;
 import reactor.util.context.Context;
 
 class StreamBodyTest {
@@ -222,5 +223,21 @@ class StreamBodyTest {
 		source.next(text("b")).complete();
 
 		assertThat(received).containsExactly("a", "b", "complete");
+	}
+
+	@Test
+	void aFirstBatchRacingTheSubscriberIsNeitherLostNorReordered() {
+		for (int round = 0; round < 5_000; round++) {
+			TestPublisher<ByteBuf> source = TestPublisher.create();
+			StreamBody body = StreamBody.of(source, Context.empty());
+			var publisher = body.publisher();
+			List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+			RaceTestUtils.race(() -> source.next(text("a")),
+					() -> Flux.from(publisher).map(StreamBodyTest::drain).subscribe(received::add, e -> received.add("error"),
+							() -> received.add("complete")));
+			source.next(text("b")).complete();
+
+			assertThat(received).containsExactly("a", "b", "complete");
+		}
 	}
 }
