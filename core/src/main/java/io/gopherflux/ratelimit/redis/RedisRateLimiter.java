@@ -359,7 +359,10 @@ public final class RedisRateLimiter implements RateLimiter {
 			}
 			else {
 				double ahead = tats == null ? 0 : Math.max(0, tats[limiting] - nowMicros);
-				tokens[i] = (toleranceMicros[limiting] - ahead) / intervalMicros[limiting];
+				double exact = (toleranceMicros[limiting] - ahead) / intervalMicros[limiting];
+				// TATs are doubles of microseconds: a whole token may come back as 1.9999999.
+				double whole = Math.rint(exact);
+				tokens[i] = Math.abs(exact - whole) < 1e-6 ? whole : exact;
 				limiting++;
 			}
 		}

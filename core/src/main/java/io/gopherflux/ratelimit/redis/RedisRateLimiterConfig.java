@@ -114,8 +114,12 @@ public record RedisRateLimiterConfig(String name, String redisUri, Duration time
 				parsed = RedisURI.create(redisUri);
 			}
 		}
-		catch (URISyntaxException | IllegalArgumentException e) {
-			problem = e.getMessage();
+		catch (URISyntaxException e) {
+			// The exception's own message repeats the whole URI, password included.
+			problem = e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "");
+		}
+		catch (IllegalArgumentException | IllegalStateException e) {
+			problem = e.getMessage() == null ? e.getClass().getSimpleName() : masked(e.getMessage());
 		}
 		if (problem != null) {
 			throw new IllegalArgumentException("redisUri is not a Redis URI (" + problem + "); expected "

@@ -25,7 +25,11 @@ class RedisUriConfigTest {
 			"redis://admin:s3cret@cache:6379/notadatabase",
 			"http://admin:s3cret@cache:6379",
 			"redis://admin:s3cret@",
-			"redis-sentinel://admin:s3cret@cache:26379"})
+			"redis-sentinel://admin:s3cret@cache:26379",
+			"redis://u:s3cret@ho st:6379",
+			"redis://:s3cret@[::1:6379",
+			"redis://u:s3cret@h:6379#x%zz",
+			"redis-socket://user:s3cret@"})
 	void badRedisUriFlagIsAConfigurationErrorNamingTheFlagWithThePasswordMasked(String uri) {
 		assertThatIllegalArgumentException()
 				.isThrownBy(() -> ServerConfig.parse(List.of("--redis-uri=" + uri), Map.of()))
