@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -191,7 +192,15 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 			}
 		}
 		String defaultPlan = reader.take("default-plan", s -> s, defaults.plans.defaultPlan());
+		if (!plans.containsKey(defaultPlan)) {
+			reader.fail("default-plan", "there is no plan '" + defaultPlan + "'; the plans are " + plans.keySet());
+		}
 		Map<String, String> apiKeys = reader.take("api-keys", ServerConfig::apiKeys, Map.of());
+		for (String plan : new TreeSet<>(apiKeys.values())) {
+			if (!plans.containsKey(plan)) {
+				reader.fail("api-keys", "an API key is on plan '" + plan + "', which is not one of the plans " + plans.keySet());
+			}
+		}
 		List<AddressRange> proxies = reader.take("trusted-proxies", ServerConfig::ranges, List.of());
 		String redisUri = reader.take("redis-uri", s -> {
 			String uri = s.trim();
@@ -203,7 +212,13 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 		}, null);
 		FailurePolicy policy = reader.take("redis-failure-policy", ServerConfig::policy, defaults.redisFailurePolicy);
 		Duration drain = reader.take("drain-timeout", Durations::parse, defaults.drainTimeout);
-		Duration keepAlive = reader.take("sse-keep-alive", Durations::parse, defaults.sseKeepAlive);
+		Duration keepAlive = reader.take("sse-keep-alive", s -> {
+			Duration interval = Durations.parse(s);
+			if (interval.toMillis() < 100) {
+				throw new IllegalArgumentException("must be at least 100ms, was " + Durations.format(interval));
+			}
+			return interval;
+		}, defaults.sseKeepAlive);
 		int maxClients = reader.take("max-clients", s -> intIn(s, 1, 100_000_000), defaults.maxClients);
 		for (String unknown : options.keySet()) {
 			errors.add(sources.get(unknown) + ": unknown option; see README.md for the options");

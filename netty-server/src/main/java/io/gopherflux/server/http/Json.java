@@ -34,7 +34,7 @@ public final class Json {
 		else if (value instanceof CharSequence s) {
 			quote(out, s);
 		}
-		else if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+		else if ((value instanceof Double || value instanceof Float) && !Double.isFinite(((Number) value).doubleValue())) {
 			out.append("null");
 		}
 		else if (value instanceof Number || value instanceof Boolean) {

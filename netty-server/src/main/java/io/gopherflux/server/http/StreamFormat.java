@@ -126,7 +126,8 @@ public enum StreamFormat {
 	private static double quality(String[] parts) {
 		for (int i = 1; i < parts.length; i++) {
 			String p = parts[i].trim();
-			if (p.startsWith("q=")) {
+			// ABNF literals are case-insensitive: "Q=0.5" is a weight too (RFC 9110 §12.4.2).
+			if (p.regionMatches(true, 0, "q=", 0, 2)) {
 				try {
 					double q = Double.parseDouble(p.substring(2));
 					return q >= 0 && q <= 1 ? q : 1;

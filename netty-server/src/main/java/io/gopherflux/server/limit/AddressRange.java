@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -12,8 +13,10 @@ import java.util.regex.Pattern;
  */
 public final class AddressRange {
 
-	// Literal addresses only: InetAddress.getByName must never resolve a host name here.
-	private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+	// Literal addresses only: a host name must never reach the resolver. IPv4 is read here (the JDK
+	// looks up "cafe" or "256.1.1.1"); IPv6 goes in brackets, which the JDK parses and never looks up.
+	private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+	private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
 	private final byte[] network;
 	private final int prefix;
@@ -54,11 +57,23 @@ public final class AddressRange {
 
 	/** The address of a literal IPv4 or IPv6 text, or {@code null} if it is not one (never a DNS lookup). */
 	public static InetAddress literal(String text) {
-		if (text == null || text.isEmpty() || text.length() > 45 || !LITERAL.matcher(text).matches()) {
+		if (text == null || text.isEmpty() || text.length() > 45) {
 			return null;
 		}
 		try {
-			return InetAddress.getByName(text);
+			Matcher v4 = IPV4.matcher(text);
+			if (v4.matches()) {
+				byte[] bytes = new byte[4];
+				for (int i = 0; i < 4; i++) {
+					int octet = Integer.parseInt(v4.group(i + 1));
+					if (octet > 255) {
+						return null;
+					}
+					bytes[i] = (byte) octet;
+				}
+				return InetAddress.getByAddress(bytes);
+			}
+			return IPV6.matcher(text).matches() ? InetAddress.getByName("[" + text + "]") : null;
 		}
 		catch (UnknownHostException e) {
 			return null;
