@@ -164,7 +164,9 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				Operators.onNextDropped(t, actual.currentContext());
 				return;
 			}
-			if (collecting == Thread.currentThread()) {
+			Queue<T> q = queue;
+			// An element queued earlier from another thread must be written first, so this one queues behind it.
+			if (collecting == Thread.currentThread() && (q == null || q.isEmpty())) {
 				ByteBuf batch = collected;
 				if (batch == null) {
 					collected = batch = allocator.ioBuffer(lastBatchBytes);
@@ -179,7 +181,6 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				collectedCount++;
 				return;
 			}
-			Queue<T> q = queue;
 			if (q == null) {
 				queue = q = Queues.<T>get(batchElements).get();
 			}
@@ -295,10 +296,14 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 			catch (Throwable e) {
 				batch.release();
 				Throwable failure = Operators.onOperatorError(s, e, t, actual.currentContext());
-				if (!done) {
+				// Upstream may have completed already: the failure still ends the stream, as an error.
+				if (error == null) {
 					error = failure;
-					done = true;
 				}
+				else {
+					Operators.onErrorDropped(failure, actual.currentContext());
+				}
+				done = true;
 				return;
 			}
 			pending = batch;

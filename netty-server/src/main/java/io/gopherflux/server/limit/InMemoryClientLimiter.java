@@ -23,8 +23,8 @@ import reactor.core.scheduler.Scheduler;
  * none.
  * <p>
  * The table of clients is bounded. A client whose buckets are all full is indistinguishable from
- * a new one, so such entries are swept out (at most once per sweep interval, and when the table
- * is full); while the table is still full, new clients of a plan share one overflow bucket set,
+ * a new one, so such entries are swept out (every 30 s, and when the table is full, at most once a
+ * second); while the table is still full, new clients of a plan share one overflow bucket set,
  * which limits an address-spraying client without letting it grow memory.
  */
 public final class InMemoryClientLimiter implements ClientLimiter {
@@ -33,6 +33,8 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 	public static final int DEFAULT_MAX_CLIENTS = 100_000;
 
 	private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+	/** A full table is swept at most this often, so a flood of new clients does not scan it on every request. */
+	private static final long FULL_SWEEP_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
 	private static final String OVERFLOW = "\u0000overflow";
 
 	private final Scheduler clock;
@@ -82,7 +84,9 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 		}
 		long now = clock.now(TimeUnit.NANOSECONDS);
 		long last = lastSweep.get();
-		if ((clients.size() >= maxClients || now - last >= SWEEP_INTERVAL_NANOS) && lastSweep.compareAndSet(last, now)) {
+		long since = now - last;
+		boolean due = since >= SWEEP_INTERVAL_NANOS || (clients.size() >= maxClients && since >= FULL_SWEEP_GAP_NANOS);
+		if (due && lastSweep.compareAndSet(last, now)) {
 			clients.values().removeIf(ClientBuckets::full);
 		}
 		if (buckets == null && clients.size() >= maxClients) {

@@ -11,7 +11,6 @@ import java.util.stream.IntStream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -268,8 +267,6 @@ class FluxWriteBatchesTest {
 	}
 
 	@Test
-	@Disabled("bug in FluxWriteBatches.onNext: an element encoded straight into the collecting batch "
-			+ "overtakes an earlier one queued from another thread during the same request; see the report")
 	void elementsFromTwoThreadsWithinOneRequestKeepTheirOrder() {
 		// Legal under rule 1.3: the first onNext runs on another thread and finishes before the second.
 		Publisher<Integer> hopping = subscriber -> subscriber.onSubscribe(new Subscription() {
@@ -421,8 +418,6 @@ class FluxWriteBatchesTest {
 	}
 
 	@Test
-	@Disabled("bug in FluxWriteBatches.encodeQueued: an encoder failure after upstream completed is dropped "
-			+ "and the stream completes without the element; see the report")
 	void anEncoderFailureAfterUpstreamCompletedIsStillSignalled() {
 		TestPublisher<Integer> source = TestPublisher.create();
 		BatchRecorder recorder = subscribe(new FluxWriteBatches<>(source.flux(), failingOn(2), allocator, 3), 1);
