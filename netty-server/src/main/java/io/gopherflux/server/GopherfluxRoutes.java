@@ -1,5 +1,6 @@
 package io.gopherflux.server;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -208,10 +210,21 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		return all.isEmpty() ? null : String.join(",", all);
 	}
 
+	/** A connection the client closed or reset under a response: neither a bug nor anything to answer. */
+	static boolean clientLeft(Throwable error) {
+		return error instanceof AbortedException || error instanceof ClosedChannelException
+				|| AbortedException.isConnectionReset(error);
+	}
+
 	/** The one place errors become responses. */
 	static Mono<Void> problem(HttpServerRequest request, HttpServerResponse response, Throwable error) {
 		if (response.hasSentHeaders()) {
-			ErrorReport.of(error).log(LOG);
+			if (clientLeft(error)) {
+				LOG.debug("{} {}: the client left mid-response: {}", request.method(), request.fullPath(), error.toString());
+			}
+			else {
+				ErrorReport.of(error).log(LOG);
+			}
 			return Mono.error(error);
 		}
 		Problem problem;

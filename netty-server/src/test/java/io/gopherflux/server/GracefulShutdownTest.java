@@ -1,0 +1,100 @@
+package io.gopherflux.server;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+
+import io.gopherflux.ratelimit.Limit;
+import io.gopherflux.server.TestClient.LiveStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Shutting down: the server stops accepting at once, lets open streams finish for the drain
+ * timeout, then cancels what is left. Streams run at 10 elements a second of a virtual clock, so
+ * a stream finishes only when the test moves time; the drain timeout is real time.
+ */
+class GracefulShutdownTest {
+
+	VirtualTimeScheduler clock;
+	GopherfluxServer server;
+
+	@BeforeEach
+	void start() {
+		clock = VirtualTimeScheduler.create();
+		server = TestClient.start(TestClient.plans(List.of(
+				TestClient.plan("metered", "per-second:1000/1s", Limit.of(10), 8))), clock);
+	}
+
+	@AfterEach
+	void stop() {
+		server.shutdown(Duration.ZERO);
+		clock.dispose();
+	}
+
+	/** Whether a new connection to the server's port is refused. */
+	private boolean refused() {
+		return TestClient.of(server).exchange("/health")
+				.map(response -> false)
+				.onErrorResume(ConnectException.class, e -> Mono.just(true))
+				.block(TestClient.TIMEOUT);
+	}
+
+	@Test
+	void aStreamThatFinishesWithinTheDrainCompletesWhileNewConnectionsAreRefused() {
+		try (LiveStream stream = TestClient.of(server).open("/streams/integers?count=5")) {
+			stream.awaitLines(1);
+			assertThat(refused()).isFalse();
+
+			CompletableFuture<Boolean> drained = Mono.fromCallable(() -> server.shutdown(Duration.ofSeconds(15)))
+					.subscribeOn(Schedulers.boundedElastic())
+					.toFuture();
+			TestClient.await("new connections to be refused", this::refused);
+			assertThat(drained).as("still draining").isNotDone();
+			assertThat(stream.ended()).isFalse();
+			clock.advanceTimeBy(Duration.ofSeconds(1));
+
+			assertThat(stream.awaitEnd()).as("the stream completed normally").isTrue();
+			assertThat(TestClient.ndjson(stream.text())).extracting(o -> o.get("value"))
+					.containsExactlyElementsOf(LongStream.range(0, 5).boxed().toList());
+			assertThat(Mono.fromFuture(drained).block(TestClient.TIMEOUT)).as("drained in time").isTrue();
+			assertThat(server.streams().active()).isZero();
+		}
+	}
+
+	@Test
+	void aStreamThatOutlivesTheDrainIsCancelled() {
+		try (LiveStream slow = TestClient.of(server).open("/streams/integers?count=100");
+				LiveStream other = TestClient.of(server).header("X-Api-Key", "other").open("/streams/integers?count=100&format=sse")) {
+			slow.awaitLines(1);
+			other.awaitLines(1);
+			assertThat(server.streams().active()).isEqualTo(2);
+
+			assertThat(server.shutdown(Duration.ofMillis(300))).as("drained in time").isFalse();
+
+			TestClient.await("the streams to be cancelled", () -> server.streams().active() == 0);
+			assertThat(slow.awaitEnd()).as("the stream was cut short").isFalse();
+			assertThat(other.awaitEnd()).isFalse();
+			assertThat(slow.lines()).isLessThan(100);
+			assertThat(refused()).isTrue();
+		}
+	}
+
+	@Test
+	void anIdleServerShutsDownAtOnceAndOnlyOnce() {
+		assertThat(TestClient.of(server).get("/health").status()).isEqualTo(200);
+
+		assertThat(server.shutdown(Duration.ofSeconds(10))).isTrue();
+
+		assertThat(refused()).isTrue();
+		assertThat(server.shutdown(Duration.ofSeconds(10))).as("a second shutdown has nothing to do").isTrue();
+	}
+}
