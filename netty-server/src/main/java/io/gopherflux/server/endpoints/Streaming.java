@@ -3,6 +3,7 @@ package io.gopherflux.server.endpoints;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 import io.gopherflux.errors.ErrorReport;
 import io.gopherflux.heartbeat.Beat;
@@ -48,6 +49,8 @@ public final class Streaming {
 	public static final String RATE = "rate";
 	/** Elements asked of a stream at once: what one write batch holds at most. */
 	public static final int BATCH_ELEMENTS = 1024;
+	/** The lowest rate a client may ask for: one element in 100 s. */
+	public static final double MIN_RATE = 0.01;
 	/** The highest rate a client may ask for. */
 	public static final double MAX_RATE = 1e9;
 	/** Permits of the per-stream throttle per second: its granularity is 10 ms of elements. */
@@ -82,6 +85,10 @@ public final class Streaming {
 	public static Limit rate(Exchange exchange) {
 		Limit cap = exchange.plan().streamRate();
 		double asked = exchange.query().positive(RATE, Double.POSITIVE_INFINITY, MAX_RATE);
+		if (asked < MIN_RATE) {
+			throw ProblemException.badParameter(RATE, RATE + " must be a number of elements per second from "
+					+ MIN_RATE + " to " + (long) MAX_RATE + ", was '" + exchange.query().text(RATE) + "'");
+		}
 		return asked < cap.perSecond() ? Limit.of(asked) : cap;
 	}
 
@@ -109,8 +116,10 @@ public final class Streaming {
 				items = Heartbeat.interval(items, sseKeepAlive, timers)
 						.map(beat -> beat instanceof Beat.Value<Object> value ? value.value() : KEEP_ALIVE);
 			}
+			Executor[] eventLoop = new Executor[1];
+			exchange.response().withConnection(connection -> eventLoop[0] = connection.channel().eventLoop());
 			FluxWriteBatches<Object> batches = new FluxWriteBatches<>(items, encoder(format, encoder),
-					exchange.response().alloc(), BATCH_ELEMENTS);
+					exchange.response().alloc(), BATCH_ELEMENTS, eventLoop[0]);
 			StreamBody body = StreamBody.of(batches, Context.empty());
 			return exchange.response()
 					.header(HttpHeaderNames.CONTENT_TYPE, format.mediaType())

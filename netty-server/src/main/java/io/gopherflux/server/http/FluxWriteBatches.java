@@ -2,6 +2,8 @@ package io.gopherflux.server.http;
 
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -35,7 +37,9 @@ import reactor.util.context.Context;
  * done; else, when every requested element has arrived and downstream wants more, request the next
  * {@code batchElements} while marking the current thread as the collecting one, so that onNext on
  * that thread encodes straight into the batch. An upstream error is emitted at once and the
- * pending batch released; cancellation releases every buffer not yet handed downstream.
+ * pending batch released; cancellation releases every buffer not yet handed downstream. With a
+ * continuation executor, a turn of the loop collects at most {@value #BATCHES_PER_TURN} batches,
+ * then passes the loop (and the ownership of its work counter) to a task of that executor.
  *
  * @param <T> the element type
  */
@@ -53,9 +57,13 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		void encode(T value, ByteBuf out);
 	}
 
+	/** Batches collected synchronously in one turn before the drain hands the thread back. */
+	static final int BATCHES_PER_TURN = 16;
+
 	final Encoder<? super T> encoder;
 	final ByteBufAllocator allocator;
 	final int batchElements;
+	final Executor continuation;
 
 	/**
 	 * @param source        the elements
@@ -66,7 +74,21 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	 */
 	public FluxWriteBatches(Flux<? extends T> source, Encoder<? super T> encoder, ByteBufAllocator allocator,
 			int batchElements) {
+		this(source, encoder, allocator, batchElements, null);
+	}
+
+	/**
+	 * Like {@link #FluxWriteBatches(Flux, Encoder, ByteBufAllocator, int)}, but a fast synchronous
+	 * source does not keep the thread: after {@value #BATCHES_PER_TURN} batches collected in one
+	 * turn, the rest of the work is handed to {@code continuation} (a connection's event loop, so
+	 * that the other connections on it get their turn and a client's disconnect is seen).
+	 *
+	 * @param continuation where the drain continues after a full turn, or null to never yield
+	 */
+	public FluxWriteBatches(Flux<? extends T> source, Encoder<? super T> encoder, ByteBufAllocator allocator,
+			int batchElements, Executor continuation) {
 		super(source);
+		this.continuation = continuation;
 		this.encoder = Objects.requireNonNull(encoder, "encoder");
 		this.allocator = Objects.requireNonNull(allocator, "allocator");
 		if (batchElements < 1) {
@@ -78,7 +100,8 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	@Override
 	@SuppressWarnings("unchecked")
 	public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
-		source.subscribe(new WriteBatchesSubscriber<>(actual, (Encoder<Object>) encoder, allocator, batchElements));
+		source.subscribe(new WriteBatchesSubscriber<>(actual, (Encoder<Object>) encoder, allocator, batchElements,
+				continuation));
 	}
 
 	@Override
@@ -102,6 +125,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		final Encoder<T> encoder;
 		final ByteBufAllocator allocator;
 		final int batchElements;
+		final Executor continuation;
 
 		/** Elements that arrived outside a request call; made on the first such element (short synchronous streams never need one). */
 		volatile Queue<T> queue;
@@ -138,7 +162,8 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				AtomicIntegerFieldUpdater.newUpdater(WriteBatchesSubscriber.class, "wip");
 
 		WriteBatchesSubscriber(CoreSubscriber<? super ByteBuf> actual, Encoder<T> encoder,
-				ByteBufAllocator allocator, int batchElements) {
+				ByteBufAllocator allocator, int batchElements, Executor continuation) {
+			this.continuation = continuation;
 			this.actual = actual;
 			this.encoder = encoder;
 			this.allocator = allocator;
@@ -236,7 +261,13 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 			if (WIP.getAndIncrement(this) != 0) {
 				return;
 			}
+			drainLoop();
+		}
+
+		/** The drain loop, run by the owner of the work counter. */
+		void drainLoop() {
 			int missed = 1;
+			int collectedThisTurn = 0;
 			for (;;) {
 				for (;;) {
 					if (cancelled) {
@@ -270,6 +301,9 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 						return;
 					}
 					if (outstanding == 0 && emitted != requested) {
+						if (++collectedThisTurn > BATCHES_PER_TURN && yieldTurn()) {
+							return;
+						}
 						collectNext();
 						continue;
 					}
@@ -279,6 +313,25 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				if (missed == 0) {
 					return;
 				}
+			}
+		}
+
+		/**
+		 * Ends this turn of the drain loop and hands the rest, with the ownership of the work
+		 * counter, to a task of {@link #continuation}; false (carry on here) without one or when it
+		 * refuses the task.
+		 */
+		boolean yieldTurn() {
+			Executor executor = continuation;
+			if (executor == null) {
+				return false;
+			}
+			try {
+				executor.execute(this::drainLoop);
+				return true;
+			}
+			catch (RejectedExecutionException e) {
+				return false;
 			}
 		}
 

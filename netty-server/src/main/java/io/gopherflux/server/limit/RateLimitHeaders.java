@@ -18,6 +18,9 @@ public final class RateLimitHeaders {
 	/** Retry-After. */
 	public static final String RETRY_AFTER = "Retry-After";
 
+	/** How far a computed wait may overshoot a whole second through floating-point rounding. */
+	static final long ROUNDING_NANOS = 1_000;
+
 	private RateLimitHeaders() {
 	}
 
@@ -52,7 +55,8 @@ public final class RateLimitHeaders {
 
 	/** {@code Retry-After} for a refused {@code admission}: its wait rounded up to whole seconds, at least 1. */
 	public static long retryAfterSeconds(Admission admission) {
-		long nanos = admission.retryAfter().toNanos();
+		// Token counts are doubles: a wait of exactly 11 s may arrive as 11.000000001 s, which is 11, not 12.
+		long nanos = Math.max(0, admission.retryAfter().toNanos() - ROUNDING_NANOS);
 		return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
 	}
 

@@ -74,8 +74,9 @@ class RateLimitHeadersTest {
 	}
 
 	@ParameterizedTest(name = "{0} -> Retry-After: {1}")
-	@CsvSource({"PT0S, 1", "PT0.000000001S, 1", "PT0.1S, 1", "PT1S, 1", "PT1.000000001S, 2", "PT1.5S, 2", "PT59.4S, 60",
+	@CsvSource({"PT0S, 1", "PT0.000000001S, 1", "PT0.1S, 1", "PT1S, 1", "PT1.000000001S, 1", "PT1.000002S, 2", "PT1.5S, 2", "PT59.4S, 60",
 			"PT60S, 60"})
+	// A wait within a microsecond past a whole second is that second: token counts are doubles.
 	void retryAfterIsTheWaitRoundedUpToWholeSecondsAndAtLeastOne(Duration wait, long seconds) {
 		Admission refused = new Admission(false, wait, List.of(0.0, 0.0), FREE);
 
