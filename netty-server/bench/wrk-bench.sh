@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load test of /streams/integers (NDJSON) with wrk: the gopherflux server (in-memory limiter on with
 # limits set high, Prometheus and Reactor Netty metrics on) and, in the same run, a plain Reactor
-# Netty handler sending one chunk per element (PlainReactorNetty.java). Each round runs both servers
-# at count=10 and count=1000; the figures to quote are the medians over rounds.
+# Netty handler sending one chunk per element (PlainReactorNetty.java). After a 15 s JIT warm-up of
+# each server and count, each round runs both servers at count=10 and count=1000; the figures to
+# quote are the medians over rounds.
 #   netty-server/bench/wrk-bench.sh [rounds] [seconds per run] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,8 +14,8 @@ connections=${3:-50}
 command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; }
 
 ./mvnw -B -q -pl netty-server -am install -DskipTests
-./mvnw -B -q -pl netty-server dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
-cp="netty-server/target/classes:$(cat target/bench-classpath.txt)"
+./mvnw -B -q -pl netty-server dependency:build-classpath -Dmdep.outputFile="$PWD/netty-server/target/bench-classpath.txt"
+cp="netty-server/target/classes:$(cat netty-server/target/bench-classpath.txt)"
 
 free_port() {
 	for _ in $(seq 50); do
@@ -57,8 +58,8 @@ run() {
 
 echo "wrk -t1 -c$connections -d${seconds}s, NDJSON, $(nproc) cores; requests/s"
 for count in 10 1000; do
-	run "http://127.0.0.1:$gf_port/streams/integers?count=$count&format=ndjson" 3 >/dev/null
-	run "http://127.0.0.1:$plain_port/streams/integers?count=$count" 3 >/dev/null
+	run "http://127.0.0.1:$gf_port/streams/integers?count=$count&format=ndjson" 15 >/dev/null
+	run "http://127.0.0.1:$plain_port/streams/integers?count=$count" 15 >/dev/null
 done
 for round in $(seq "$rounds"); do
 	for count in 10 1000; do

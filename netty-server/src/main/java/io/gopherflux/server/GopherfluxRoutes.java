@@ -2,6 +2,7 @@ package io.gopherflux.server;
 
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -146,14 +147,19 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 
 	@Override
 	public void accept(HttpServerRoutes serverRoutes) {
+		// One route for every path, dispatched by a map: the router tests one predicate, not one per endpoint.
+		Map<String, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>>> handlers = new HashMap<>();
 		for (Route route : routes) {
-			serverRoutes.route(request -> request.method() == HttpMethod.GET && route.path().equals(request.fullPath()),
-					handler(route));
+			handlers.put(route.path(), handler(route));
 		}
-		serverRoutes.route(request -> paths.contains(request.fullPath()), (request, response) ->
-				problem(request, response, new ProblemException(Problem.of(405, "method-not-allowed", "Method not allowed",
-						request.method().name() + " is not allowed on " + request.fullPath() + "; use GET"),
-						Map.of(HttpHeaderNames.ALLOW.toString(), "GET"))));
+		serverRoutes.route(request -> handlers.containsKey(request.fullPath()), (request, response) -> {
+			if (request.method() != HttpMethod.GET) {
+				return problem(request, response, new ProblemException(Problem.of(405, "method-not-allowed",
+						"Method not allowed", request.method().name() + " is not allowed on " + request.fullPath() + "; use GET"),
+						Map.of(HttpHeaderNames.ALLOW.toString(), "GET")));
+			}
+			return handlers.get(request.fullPath()).apply(request, response);
+		});
 	}
 
 	/** The fallback route: 404 problem+json for any request no earlier route took. Mount it last. */
