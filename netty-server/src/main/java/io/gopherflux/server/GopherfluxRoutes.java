@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.gopherflux.errors.ErrorReport;
@@ -101,7 +102,7 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 	 * @param limiterState a word on the limiter for {@code /health}
 	 */
 	public static GopherfluxRoutes create(ServerConfig config, ClientLimiter limiter, PrometheusMeterRegistry registry,
-			Scheduler timers, Scheduler workers, java.util.function.Supplier<String> limiterState) {
+			Scheduler timers, Scheduler workers, Supplier<String> limiterState) {
 		Objects.requireNonNull(config, "config");
 		Objects.requireNonNull(limiter, "limiter");
 		Objects.requireNonNull(registry, "registry");

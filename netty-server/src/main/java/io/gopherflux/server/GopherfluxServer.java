@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
 import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
@@ -76,7 +77,7 @@ public final class GopherfluxServer implements AutoCloseable {
 		Metrics.addRegistry(registry);
 		ClientLimiter limiter = limiter(config, registry, timers);
 		String limiterName = config.redisUri() == null ? "in-memory" : "redis";
-		java.util.function.Supplier<String> limiterState = limiter instanceof RedisClientLimiter redis
+		Supplier<String> limiterState = limiter instanceof RedisClientLimiter redis
 				? () -> redis.available() ? "redis" : "redis-unavailable, " + config.redisFailurePolicy().name()
 						.toLowerCase(Locale.ROOT).replace('_', '-')
 				: () -> limiterName;

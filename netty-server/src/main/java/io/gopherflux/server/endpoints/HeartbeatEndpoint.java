@@ -7,8 +7,6 @@ import java.util.Set;
 import io.gopherflux.heartbeat.Beat;
 import io.gopherflux.heartbeat.Heartbeat;
 import io.gopherflux.server.http.EventEncoder;
-import io.gopherflux.server.http.Json;
-import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
@@ -25,21 +23,7 @@ public final class HeartbeatEndpoint implements Endpoint {
 	static final Duration MIN_INTERVAL = Duration.ofMillis(10);
 	static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
 
-	private static final byte[] VALUE = Json.ascii("value");
-	private static final byte[] PREFIX = Json.ascii("{\"type\":\"value\",\"value\":");
-	static final EventEncoder<Long> VALUES = new EventEncoder<>() {
-		@Override
-		public byte[] eventName(Long value) {
-			return VALUE;
-		}
-
-		@Override
-		public void writeJson(Long value, ByteBuf out) {
-			out.writeBytes(PREFIX);
-			Json.writeLong(out, value);
-			out.writeByte('}');
-		}
-	};
+	static final EventEncoder<Long> VALUES = EventEncoder.wholeNumber("value", "{\"type\":\"value\",\"value\":");
 
 	private final Streaming streaming;
 

@@ -5,8 +5,6 @@ import java.util.Set;
 
 import io.gopherflux.channel.Generators;
 import io.gopherflux.server.http.EventEncoder;
-import io.gopherflux.server.http.Json;
-import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
@@ -20,20 +18,7 @@ public final class IntegersEndpoint implements Endpoint {
 	public static final long MAX_COUNT = 10_000_000;
 	static final long MAX_FROM = 1_000_000_000_000_000L;
 
-	private static final byte[] PREFIX = Json.ascii("{\"value\":");
-	static final EventEncoder<Long> ENCODER = new EventEncoder<>() {
-		@Override
-		public byte[] eventName(Long value) {
-			return null;
-		}
-
-		@Override
-		public void writeJson(Long value, ByteBuf out) {
-			out.writeBytes(PREFIX);
-			Json.writeLong(out, value);
-			out.writeByte('}');
-		}
-	};
+	static final EventEncoder<Long> ENCODER = EventEncoder.wholeNumber(null, "{\"value\":");
 
 	private final Streaming streaming;
 

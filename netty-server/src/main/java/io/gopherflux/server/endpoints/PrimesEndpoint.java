@@ -7,8 +7,6 @@ import java.util.SplittableRandom;
 import io.gopherflux.pipeline.FanOut;
 import io.gopherflux.pipeline.FanOutConfig;
 import io.gopherflux.server.http.EventEncoder;
-import io.gopherflux.server.http.Json;
-import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
@@ -28,20 +26,7 @@ public final class PrimesEndpoint implements Endpoint {
 	/** Candidates are drawn from [2, BOUND). */
 	static final int BOUND = 2_000_000;
 
-	private static final byte[] PREFIX = Json.ascii("{\"prime\":");
-	static final EventEncoder<Integer> ENCODER = new EventEncoder<>() {
-		@Override
-		public byte[] eventName(Integer value) {
-			return null;
-		}
-
-		@Override
-		public void writeJson(Integer value, ByteBuf out) {
-			out.writeBytes(PREFIX);
-			Json.writeLong(out, value);
-			out.writeByte('}');
-		}
-	};
+	static final EventEncoder<Integer> ENCODER = EventEncoder.wholeNumber(null, "{\"prime\":");
 
 	private final Streaming streaming;
 	private final Scheduler workers;
@@ -64,8 +49,7 @@ public final class PrimesEndpoint implements Endpoint {
 	public Publisher<Void> handle(Exchange exchange) {
 		long count = exchange.query().integer("count", 10, 1, MAX_COUNT);
 		int fanOut = (int) exchange.query().integer("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS);
-		String seedText = exchange.query().text("seed");
-		long seed = seedText == null ? System.nanoTime() : exchange.query().integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
 		FanOutConfig config = FanOutConfig.defaults().withWorkers(fanOut).withScheduler(workers);
 		Flux<Integer> primes = candidates(seed).transform(FanOut.filter(config, PrimesEndpoint::isPrime)).take(count, true);
 		return streaming.send(exchange, primes, ENCODER);

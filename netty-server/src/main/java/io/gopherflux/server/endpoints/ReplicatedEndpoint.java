@@ -62,8 +62,7 @@ public final class ReplicatedEndpoint implements Endpoint {
 		String hedgeText = exchange.query().text("hedgeAfter");
 		Duration hedgeAfter = hedgeText == null ? null
 				: exchange.query().duration("hedgeAfter", Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10));
-		String seedText = exchange.query().text("seed");
-		long seed = seedText == null ? System.nanoTime() : exchange.query().integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
 		ReplicateConfig config = ReplicateConfig.of(replicas)
 				.withHedgeDelay(hedgeAfter == null ? HedgeDelay.none() : HedgeDelay.fixed(hedgeAfter))
 				.withClock(timers)

@@ -1,6 +1,8 @@
 package io.gopherflux.server.endpoints;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -167,11 +169,11 @@ public final class Streaming {
 	}
 
 	private static void writeError(ErrorReport report, ByteBuf out) {
-		Map<String, Object> body = new java.util.LinkedHashMap<>();
+		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", "error");
 		body.put("logId", report.id());
 		body.put("detail", report.userMessage());
 		body.put("retryable", report.error().retryable());
-		out.writeCharSequence(Json.write(body), java.nio.charset.StandardCharsets.UTF_8);
+		out.writeCharSequence(Json.write(body), StandardCharsets.UTF_8);
 	}
 }

@@ -101,8 +101,7 @@ public final class WardEndpoint implements Endpoint {
 	public Publisher<Void> handle(Exchange exchange) {
 		Duration timeout = exchange.query().duration("timeout", Duration.ofSeconds(1), MIN_TIMEOUT, MAX_TIMEOUT);
 		long count = exchange.query().integer("count", 20, 1, MAX_COUNT);
-		String seedText = exchange.query().text("seed");
-		long seed = seedText == null ? System.nanoTime() : exchange.query().integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
 		Flux<Beat<WardEvent>> healed = Flux.defer(() -> {
 			AtomicReference<String> lastRestart = new AtomicReference<>();
 			StewardConfig config = StewardConfig.of("ward", timeout)

@@ -1,5 +1,7 @@
 package io.gopherflux.server.http;
 
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -15,4 +17,29 @@ public interface EventEncoder<T> {
 
 	/** Writes {@code value}'s JSON object, on one line, into {@code out}. */
 	void writeJson(T value, ByteBuf out);
+
+	/**
+	 * Events that are one JSON object ending in a whole number: {@code jsonPrefix} then the number
+	 * then {@code }}, e.g. {@code {"value":} gives {@code {"value":42}}.
+	 *
+	 * @param eventName  the SSE event name, or null for plain data events
+	 * @param jsonPrefix the object up to the number, ASCII
+	 */
+	static <N extends Number> EventEncoder<N> wholeNumber(String eventName, String jsonPrefix) {
+		byte[] name = eventName == null ? null : Json.ascii(eventName);
+		byte[] prefix = Json.ascii(Objects.requireNonNull(jsonPrefix, "jsonPrefix"));
+		return new EventEncoder<>() {
+			@Override
+			public byte[] eventName(N value) {
+				return name;
+			}
+
+			@Override
+			public void writeJson(N value, ByteBuf out) {
+				out.writeBytes(prefix);
+				Json.writeLong(out, value.longValue());
+				out.writeByte('}');
+			}
+		};
+	}
 }

@@ -1,5 +1,6 @@
 package io.gopherflux.server.limit;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,7 +16,7 @@ public record Plans(Map<String, Plan> plans, String defaultPlan, Map<String, Str
 
 	/** @throws IllegalArgumentException if the default plan or an API key's plan is not among the plans */
 	public Plans {
-		plans = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(plans, "plans")));
+		plans = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(plans, "plans")));
 		Objects.requireNonNull(defaultPlan, "defaultPlan");
 		apiKeys = Map.copyOf(Objects.requireNonNull(apiKeys, "apiKeys"));
 		if (!plans.containsKey(defaultPlan)) {
