@@ -153,21 +153,40 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		for (Route route : routes) {
 			handlers.put(route.path(), handler(route));
 		}
-		serverRoutes.route(request -> handlers.containsKey(request.fullPath()), (request, response) -> {
+		serverRoutes.route(request -> {
+			String path = path(request);
+			return path != null && handlers.containsKey(path);
+		}, (request, response) -> {
 			if (request.method() != HttpMethod.GET) {
 				return problem(request, response, new ProblemException(Problem.of(405, "method-not-allowed",
-						"Method not allowed", request.method().name() + " is not allowed on " + request.fullPath() + "; use GET"),
+						"Method not allowed", request.method().name() + " is not allowed on " + path(request) + "; use GET"),
 						Map.of(HttpHeaderNames.ALLOW.toString(), "GET")));
 			}
-			return handlers.get(request.fullPath()).apply(request, response);
+			return handlers.get(path(request)).apply(request, response);
 		});
 	}
 
 	/** The fallback route: 404 problem+json for any request no earlier route took. Mount it last. */
 	public static Consumer<HttpServerRoutes> notFound() {
-		return serverRoutes -> serverRoutes.route(request -> true, (request, response) ->
-				problem(request, response, new ProblemException(Problem.of(404, "not-found", "Not found",
-						"there is no endpoint at " + request.fullPath() + "; GET / lists them"))));
+		return serverRoutes -> serverRoutes.route(request -> true, (request, response) -> {
+			String path = path(request);
+			if (path == null) {
+				return problem(request, response, new ProblemException(Problem.of(400, "bad-path", "Bad request path",
+						"the request path is not a valid URI path")));
+			}
+			return problem(request, response, new ProblemException(Problem.of(404, "not-found", "Not found",
+					"there is no endpoint at " + path + "; GET / lists them")));
+		});
+	}
+
+	/** The request's path, or null when it is not a valid URI path (Reactor Netty refuses to decode it). */
+	static String path(HttpServerRequest request) {
+		try {
+			return request.fullPath();
+		}
+		catch (IllegalArgumentException e) {
+			return null;
+		}
 	}
 
 	private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler(Route route) {
@@ -227,7 +246,7 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 	static Mono<Void> problem(HttpServerRequest request, HttpServerResponse response, Throwable error) {
 		if (response.hasSentHeaders()) {
 			if (clientLeft(error)) {
-				LOG.debug("{} {}: the client left mid-response: {}", request.method(), request.fullPath(), error.toString());
+				LOG.debug("{} {}: the client left mid-response: {}", request.method(), path(request), error.toString());
 			}
 			else {
 				ErrorReport.of(error).log(LOG);
@@ -250,6 +269,6 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 					report.userMessage(), Map.of("logId", report.id()));
 		}
 		headers.forEach(response::header);
-		return problem.send(response, request.fullPath());
+		return problem.send(response, path(request));
 	}
 }

@@ -176,4 +176,15 @@ class BadInputTest {
 			assertThat(r.json()).containsEntry("parameter", "rate");
 		}
 	}
+
+	@Test
+	void aPathThatIsNotAValidUriPathIsABadRequestProblem() {
+		for (String uri : List.of("/%zz", "/streams/%zz?count=1", "/%")) {
+			Response r = client.get(uri);
+
+			assertThat(r.status()).as("%s: %s", uri, r).isEqualTo(400);
+			assertThat(r.headers().get("content-type")).isEqualTo("application/problem+json");
+			assertThat(r.json()).containsEntry("type", "urn:gopherflux:problem:bad-path");
+		}
+	}
 }

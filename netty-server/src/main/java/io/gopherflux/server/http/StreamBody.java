@@ -7,6 +7,7 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -175,49 +176,50 @@ public final class StreamBody implements CoreSubscriber<ByteBuf>, Disposable {
 
 	/**
 	 * The body as a stream: the held first batch (if it had arrived), then the rest of the same
-	 * subscription. The first batch counts against the subscriber's first request, as it was asked
-	 * for by the probing request of one.
+	 * subscription. The subscriber is connected to the source only on its first request, after
+	 * {@code onSubscribe}: until then whatever the source signals is held. The first batch counts
+	 * against that first request, as it was asked for by the probing request of one.
 	 */
 	final class Rest extends Flux<ByteBuf> implements Subscription {
 
 		private CoreSubscriber<? super ByteBuf> subscriber;
-		private ByteBuf held;
 		private boolean requestedOnce;
+		private boolean finished;
 		private boolean emitting;
 		private long deferred;
 
 		@Override
 		public void subscribe(CoreSubscriber<? super ByteBuf> s) {
-			boolean terminated;
-			Throwable failure;
 			synchronized (StreamBody.this) {
 				if (taken || disposed) {
 					Operators.error(s, new IllegalStateException("a stream body can be subscribed once"));
 					return;
 				}
 				taken = true;
-				held = first;
-				first = null;
-				terminated = done;
-				failure = error;
-				if (held == null && !terminated) {
-					actual = s;
-				}
 			}
 			subscriber = s;
 			s.onSubscribe(this);
-			if (held == null && terminated) {
+			boolean terminated;
+			Throwable failure;
+			synchronized (StreamBody.this) {
+				terminated = first == null && done && !disposed;
+				failure = error;
+			}
+			if (terminated && !finished) {
+				finished = true;
 				terminate(s, failure);
 			}
 		}
 
 		@Override
 		public void request(long n) {
-			if (!Operators.validate(n)) {
+			CoreSubscriber<? super ByteBuf> s = subscriber;
+			if (s == null || finished) {
 				return;
 			}
-			CoreSubscriber<? super ByteBuf> s = subscriber;
-			if (s == null) {
+			if (n <= 0) {
+				cancel();
+				terminate(s, Exceptions.nullOrNegativeRequestException(n));
 				return;
 			}
 			if (emitting) {
@@ -228,49 +230,69 @@ public final class StreamBody implements CoreSubscriber<ByteBuf>, Disposable {
 			if (!requestedOnce) {
 				requestedOnce = true;
 				demand = n == Long.MAX_VALUE ? n : n - 1;
-				ByteBuf batch = held;
-				if (batch != null) {
-					held = null;
-					emitting = true;
-					s.onNext(batch);
-					emitting = false;
-					demand = Operators.addCap(demand, deferred);
-					deferred = 0;
-					boolean terminated;
-					Throwable failure;
-					synchronized (StreamBody.this) {
-						if (disposed) {
-							return;
-						}
-						terminated = done;
-						failure = error;
-						if (!terminated) {
-							actual = s;
-						}
-					}
-					if (terminated) {
-						terminate(s, failure);
-						return;
-					}
+				if (!connect(s)) {
+					return;
 				}
+				demand = Operators.addCap(demand, deferred);
+				deferred = 0;
 			}
 			if (demand > 0) {
 				upstream.request(demand);
 			}
 		}
 
+		/**
+		 * Hands over what the source signalled so far, then connects the subscriber to it; false when
+		 * the stream has ended (or was cancelled) meanwhile.
+		 */
+		private boolean connect(CoreSubscriber<? super ByteBuf> s) {
+			ByteBuf held;
+			synchronized (StreamBody.this) {
+				held = first;
+				first = null;
+				if (held == null && !done) {
+					actual = s;
+					return true;
+				}
+			}
+			if (held != null) {
+				emitting = true;
+				s.onNext(held);
+				emitting = false;
+			}
+			boolean terminated;
+			Throwable failure;
+			synchronized (StreamBody.this) {
+				if (disposed) {
+					return false;
+				}
+				terminated = done;
+				failure = error;
+				if (!terminated) {
+					actual = s;
+				}
+			}
+			if (terminated) {
+				finished = true;
+				terminate(s, failure);
+				return false;
+			}
+			return true;
+		}
+
 		@Override
 		public void cancel() {
-			ByteBuf batch = held;
-			held = null;
+			ByteBuf held;
 			subscriber = null;
 			synchronized (StreamBody.this) {
 				// Late batches from the source find no subscriber and are released.
 				disposed = true;
 				actual = null;
+				held = first;
+				first = null;
 			}
-			if (batch != null) {
-				batch.release();
+			if (held != null) {
+				held.release();
 			}
 			upstream.cancel();
 		}

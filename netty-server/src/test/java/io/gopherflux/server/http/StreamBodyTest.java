@@ -240,4 +240,74 @@ class StreamBodyTest {
 			assertThat(received).containsExactly("a", "b", "complete");
 		}
 	}
+
+	@Test
+	void aBatchArrivingBeforeTheSubscriberHasRequestedWaitsForTheRequest() {
+		TestPublisher<ByteBuf> source = TestPublisher.create();
+		StreamBody body = StreamBody.of(source, Context.empty());
+		List<String> signals = new ArrayList<>();
+		Subscription[] subscription = new Subscription[1];
+		body.publisher().subscribe(new CoreSubscriber<ByteBuf>() {
+			@Override
+			public void onSubscribe(Subscription s) {
+				subscription[0] = s;
+			}
+
+			@Override
+			public void onNext(ByteBuf batch) {
+				signals.add(drain(batch));
+			}
+
+			@Override
+			public void onError(Throwable t) {
+				signals.add("error");
+			}
+
+			@Override
+			public void onComplete() {
+				signals.add("complete");
+			}
+		});
+
+		source.next(text("a"));
+		assertThat(signals).isEmpty();
+
+		subscription[0].request(2);
+		source.next(text("b")).complete();
+
+		assertThat(signals).containsExactly("a", "b", "complete");
+	}
+
+	@Test
+	void aNonPositiveRequestIsAnErrorAndCancelsTheSource() {
+		TestPublisher<ByteBuf> source = TestPublisher.create();
+		StreamBody body = StreamBody.of(source, Context.empty());
+		ByteBuf held = text("held");
+		source.next(held);
+		List<Throwable> errors = new ArrayList<>();
+		body.publisher().subscribe(new CoreSubscriber<ByteBuf>() {
+			@Override
+			public void onSubscribe(Subscription s) {
+				s.request(0);
+			}
+
+			@Override
+			public void onNext(ByteBuf batch) {
+				batch.release();
+			}
+
+			@Override
+			public void onError(Throwable t) {
+				errors.add(t);
+			}
+
+			@Override
+			public void onComplete() {
+			}
+		});
+
+		assertThat(errors).singleElement().isInstanceOf(IllegalArgumentException.class);
+		assertThat(held.refCnt()).isZero();
+		source.assertCancelled();
+	}
 }
