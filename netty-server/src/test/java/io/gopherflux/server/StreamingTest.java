@@ -124,4 +124,29 @@ class StreamingTest {
 			assertThat(stream.header("Content-Type")).isEqualTo("text/event-stream");
 		}
 	}
+
+	@Test
+	void aBusySseStreamSendsNoKeepAliveComments() {
+		VirtualTimeScheduler busyClock = VirtualTimeScheduler.create();
+		GopherfluxServer busy = TestClient.start(ServerConfig.defaults()
+				.withSseKeepAlive(Duration.ofSeconds(1))
+				.withPlans(TestClient.plans(List.of(TestClient.plan("metered", "per-second:1000/1s", Limit.of(10), 2)))),
+				busyClock);
+		try (LiveStream stream = TestClient.of(busy).open("/streams/integers?count=1000&format=sse")) {
+			stream.awaitLines(1);
+			for (int second = 1; second <= 3; second++) {
+				busyClock.advanceTimeBy(Duration.ofSeconds(1));
+				int events = second * 10;
+				TestClient.await(events + " events", () -> TestClient.sse(stream.text()).events().size() >= events);
+			}
+
+			TestClient.Sse sse = TestClient.sse(stream.text());
+			assertThat(sse.events()).hasSizeGreaterThanOrEqualTo(30);
+			assertThat(sse.comments()).as("an element every 100 ms: never idle for the 1 s keep-alive").isEmpty();
+		}
+		finally {
+			assertThat(busy.shutdown(Duration.ofSeconds(5))).isTrue();
+			busyClock.dispose();
+		}
+	}
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import io.gopherflux.errors.ErrorReport;
 import io.gopherflux.heartbeat.Beat;
@@ -115,8 +116,7 @@ public final class Streaming {
 					.cast(Object.class)
 					.onErrorResume(e -> Mono.just(ErrorReport.of(e).log(LOG)));
 			if (format == StreamFormat.SSE) {
-				items = Heartbeat.interval(items, sseKeepAlive, timers)
-						.map(beat -> beat instanceof Beat.Value<Object> value ? value.value() : KEEP_ALIVE);
+				items = keepAlive(items);
 			}
 			Executor[] eventLoop = new Executor[1];
 			exchange.response().withConnection(connection -> eventLoop[0] = connection.channel().eventLoop());
@@ -133,6 +133,26 @@ public final class Streaming {
 						body.dispose();
 						slots.release(client);
 					});
+		});
+	}
+
+	/**
+	 * The heartbeat's pulses as keep-alive comments, only on a stream that sent nothing for a whole
+	 * interval: a busy stream needs none. A pulse nobody is ready for is dropped, never queued.
+	 */
+	private Flux<Object> keepAlive(Flux<Object> items) {
+		long interval = sseKeepAlive.toNanos();
+		long[] lastSent = {timers.now(TimeUnit.NANOSECONDS)};
+		return Heartbeat.interval(items, sseKeepAlive, timers).handle((beat, sink) -> {
+			long now = timers.now(TimeUnit.NANOSECONDS);
+			if (beat instanceof Beat.Value<Object> value) {
+				lastSent[0] = now;
+				sink.next(value.value());
+			}
+			else if (now - lastSent[0] >= interval) {
+				lastSent[0] = now;
+				sink.next(KEEP_ALIVE);
+			}
 		});
 	}
 
