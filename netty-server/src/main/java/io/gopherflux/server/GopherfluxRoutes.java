@@ -128,7 +128,7 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		routes.add(new Route("/streams/ward", true, "a flaky ward healed by a steward with 'timeout'; restarts are events",
 				new WardEndpoint(streaming, new MicrometerStewardMetrics(registry, timers))));
 		routes.add(new Route("/replicated", true, "one request to 'replicas' replicas, hedged after 'hedgeAfter'; first answer wins",
-				new ReplicatedEndpoint(timers, new MicrometerReplicateMetrics(registry, "replicated"))));
+				new ReplicatedEndpoint(streaming, new MicrometerReplicateMetrics(registry, "replicated"))));
 		return new GopherfluxRoutes(config.plans(), new ClientKeys(config.trustedProxies()), limiter, slots, routes);
 	}
 

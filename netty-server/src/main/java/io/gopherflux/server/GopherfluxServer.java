@@ -39,6 +39,8 @@ import reactor.util.Loggers;
 public final class GopherfluxServer implements AutoCloseable {
 
 	private static final Logger LOG = Loggers.getLogger(GopherfluxServer.class);
+	/** Reactor Netty's system property for how many items a response body is asked for ahead. */
+	static final String SEND_PREFETCH = "reactor.netty.send.maxPrefetchSize";
 
 	private final ServerConfig config;
 	private final DisposableServer server;
@@ -179,6 +181,11 @@ public final class GopherfluxServer implements AutoCloseable {
 
 	/** Runs the server until SIGTERM (or Ctrl-C), then shuts it down gracefully. */
 	public static void main(String[] args) {
+		// Reactor Netty asks a response body for 128 items ahead; each of ours is a whole write batch,
+		// so a few are plenty and a stalled reader pins far less memory. Read once, before its classes load.
+		if (System.getProperty(SEND_PREFETCH) == null) {
+			System.setProperty(SEND_PREFETCH, "16");
+		}
 		ServerConfig config;
 		try {
 			config = ServerConfig.parse(List.of(args), System.getenv());

@@ -195,6 +195,22 @@ class EndpointsTest {
 	}
 
 	@Test
+	void replicatedAnswersAsAnSseEventToo() {
+		long before = clock.getScheduledTaskCount();
+		var answer = client.exchange("/replicated?replicas=2&seed=3&format=sse").toFuture();
+		TestClient.await("the replicas' timers", () -> clock.getScheduledTaskCount() >= before + 2);
+		clock.advanceTimeBy(Duration.ofSeconds(1));
+		Response r = Mono.fromFuture(answer).block(TestClient.TIMEOUT);
+
+		assertThat(r.status()).isEqualTo(200);
+		assertThat(r.contentType()).isEqualTo("text/event-stream");
+		assertThat(r.sse().events()).singleElement().satisfies(event -> {
+			assertThat(event.event()).isEqualTo("message");
+			assertThat(event.json()).containsEntry("replicas", 2L).containsKey("replica");
+		});
+	}
+
+	@Test
 	void hedgedReplicasStartOneHedgeDelayApart() {
 		long seed = 5;
 		long hedge = 40;
@@ -243,8 +259,9 @@ class EndpointsTest {
 		clock.advanceTimeBy(Duration.ofSeconds(1));
 		Response r = Mono.fromFuture(answer).block(TestClient.TIMEOUT);
 		assertThat(r.status()).isEqualTo(200);
-		assertThat(r.contentType()).isEqualTo("application/json");
-		return r.json();
+		assertThat(r.contentType()).isEqualTo("application/x-ndjson");
+		assertThat(r.ndjson()).hasSize(1);
+		return r.ndjson().get(0);
 	}
 
 	@Test
@@ -288,6 +305,6 @@ class EndpointsTest {
 			assertThat((String) e.get("summary")).isNotBlank();
 		});
 		assertThat(endpoints.get(3).get("parameters")).isEqualTo(List.of("count", "format", "from", "rate"));
-		assertThat(endpoints.get(7).get("parameters")).isEqualTo(List.of("hedgeAfter", "replicas", "seed"));
+		assertThat(endpoints.get(7).get("parameters")).isEqualTo(List.of("format", "hedgeAfter", "replicas", "seed"));
 	}
 }

@@ -14,7 +14,8 @@ import io.gopherflux.replicate.ReplicateConfig;
 import io.gopherflux.replicate.ReplicateMetrics;
 import io.gopherflux.replicate.Replicator;
 import io.gopherflux.server.http.Json;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.gopherflux.server.http.EventEncoder;
+import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -24,7 +25,7 @@ import reactor.core.scheduler.Scheduler;
  * simulated request (a random latency from {@value #MIN_LATENCY_MILLIS} to
  * {@value #MAX_LATENCY_MILLIS} ms) goes to {@code replicas} replicas, all at once or, with
  * {@code hedgeAfter}, one more each time that long passes without an answer; the first answer wins
- * and the others are cancelled. The body is
+ * and the others are cancelled. The answer is one element, SSE or NDJSON like every stream,
  * {@code {"replica":i,"replicas":n,"hedgeAfterMs":h|null,"replicaLatencyMs":l,"latencyMs":t}}:
  * the winner, its own latency and the whole request's.
  */
@@ -35,21 +36,36 @@ public final class ReplicatedEndpoint implements Endpoint {
 	static final int MIN_LATENCY_MILLIS = 5;
 	static final int MAX_LATENCY_MILLIS = 250;
 
+	/** The answer, a plain data event: one JSON object. */
+	static final EventEncoder<Map<String, Object>> ANSWER = new EventEncoder<>() {
+		@Override
+		public byte[] eventName(Map<String, Object> answer) {
+			return null;
+		}
+
+		@Override
+		public void writeJson(Map<String, Object> answer, ByteBuf out) {
+			out.writeCharSequence(Json.write(answer), StandardCharsets.UTF_8);
+		}
+	};
+
+	private final Streaming streaming;
 	private final Scheduler timers;
 	private final ReplicateMetrics metrics;
 
 	/**
-	 * @param timers  the clock and timers of the simulated replicas
-	 * @param metrics where the replicators report
+	 * @param streaming how the answer is sent (a stream of one element, in the negotiated format)
+	 * @param metrics   where the replicators report
 	 */
-	public ReplicatedEndpoint(Scheduler timers, ReplicateMetrics metrics) {
-		this.timers = Objects.requireNonNull(timers, "timers");
+	public ReplicatedEndpoint(Streaming streaming, ReplicateMetrics metrics) {
+		this.streaming = Objects.requireNonNull(streaming, "streaming");
+		this.timers = streaming.timers();
 		this.metrics = Objects.requireNonNull(metrics, "metrics");
 	}
 
 	@Override
 	public Set<String> parameters() {
-		return Set.of("replicas", "hedgeAfter", "seed");
+		return Set.of("replicas", "hedgeAfter", "seed", Streaming.FORMAT);
 	}
 
 	/** The winner. */
@@ -86,10 +102,6 @@ public final class ReplicatedEndpoint implements Endpoint {
 						return json;
 					});
 		});
-		return exchange.response()
-				.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-				.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
-				.sendByteArray(body.map(json -> Json.write(json).getBytes(StandardCharsets.UTF_8)))
-				.then();
+		return streaming.send(exchange, body.flux(), ANSWER);
 	}
 }
