@@ -61,7 +61,7 @@ import reactor.util.Loggers;
  * {@code RateLimit} when refused; the latter two on every limited response). A
  * {@link ProblemException} from anywhere becomes its problem+json response; any other error is a
  * bug, answered 500 with a log ID that matches the logged stack trace. A known path asked with
- * another method than GET is a 405; {@link #notFound()} answers every other path 404.
+ * another method than GET or HEAD is a 405 (HEAD gets GET's header fields and no body); {@link #notFound()} answers every other path 404.
  */
 public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 
@@ -157,10 +157,10 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 			String path = path(request);
 			return path != null && handlers.containsKey(path);
 		}, (request, response) -> {
-			if (request.method() != HttpMethod.GET) {
+			if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
 				return problem(request, response, new ProblemException(Problem.of(405, "method-not-allowed",
 						"Method not allowed", request.method().name() + " is not allowed on " + path(request) + "; use GET"),
-						Map.of(HttpHeaderNames.ALLOW.toString(), "GET")));
+						Map.of(HttpHeaderNames.ALLOW.toString(), "GET, HEAD")));
 			}
 			return handlers.get(path(request)).apply(request, response);
 		});

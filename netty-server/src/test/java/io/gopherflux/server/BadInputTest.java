@@ -149,7 +149,7 @@ class BadInputTest {
 			assertThat(problem).doesNotContainKey("parameter");
 		}
 		if (c.status() == 405) {
-			assertThat(r.header("Allow")).isEqualTo("GET");
+			assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
 		}
 	}
 

@@ -12,6 +12,7 @@ import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.server.TestClient.Response;
 import io.gopherflux.server.TestClient.Sse;
 import io.gopherflux.server.TestClient.SseEvent;
+import io.netty.handler.codec.http.HttpMethod;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -306,5 +307,22 @@ class EndpointsTest {
 		});
 		assertThat(endpoints.get(3).get("parameters")).isEqualTo(List.of("count", "format", "from", "rate"));
 		assertThat(endpoints.get(7).get("parameters")).isEqualTo(List.of("format", "hedgeAfter", "replicas", "seed"));
+	}
+
+	@Test
+	void headAnswersWithTheHeaderFieldsOfGetAndRunsNoStream() {
+		long streamsBefore = server.streams().active();
+		Response stream = client.request(HttpMethod.HEAD, "/streams/integers?count=10000000&format=sse");
+
+		assertThat(stream.status()).isEqualTo(200);
+		assertThat(stream.contentType()).isEqualTo("text/event-stream");
+		assertThat(stream.header("RateLimit-Policy")).isNotBlank();
+		assertThat(stream.body()).isEmpty();
+		assertThat(server.streams().active()).isEqualTo(streamsBefore);
+
+		Response health = client.request(HttpMethod.HEAD, "/health");
+		assertThat(health.status()).isEqualTo(200);
+		assertThat(health.contentType()).isEqualTo("application/json");
+		assertThat(health.body()).isEmpty();
 	}
 }

@@ -27,6 +27,7 @@ import io.gopherflux.server.limit.StreamSlots;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -106,6 +107,14 @@ public final class Streaming {
 		Limit rate = rate(exchange);
 		String client = exchange.client();
 		int maxStreams = exchange.plan().maxStreams();
+		if (exchange.request().method() == HttpMethod.HEAD) {
+			// The header fields a GET would get, without running the stream.
+			return exchange.response()
+					.header(HttpHeaderNames.CONTENT_TYPE, format.mediaType())
+					.header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+					.send()
+					.then();
+		}
 		return Mono.defer(() -> {
 			if (!slots.tryAcquire(client, maxStreams)) {
 				return Mono.error(new ProblemException(Problem.of(429, "too-many-streams", "Too many open streams",
