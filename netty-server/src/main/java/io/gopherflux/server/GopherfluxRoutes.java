@@ -61,7 +61,8 @@ import reactor.util.Loggers;
  * {@code RateLimit} when refused; the latter two on every limited response). A
  * {@link ProblemException} from anywhere becomes its problem+json response; any other error is a
  * bug, answered 500 with a log ID that matches the logged stack trace. A known path asked with
- * another method than GET or HEAD is a 405 (HEAD gets GET's header fields and no body); {@link #notFound()} answers every other path 404.
+ * another method than GET or HEAD is a 405 (HEAD gets GET's header fields and no body);
+ * {@link #notFound()} answers every other path 404.
  */
 public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 
