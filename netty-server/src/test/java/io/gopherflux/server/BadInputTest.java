@@ -187,4 +187,15 @@ class BadInputTest {
 			assertThat(r.json()).containsEntry("type", "urn:gopherflux:problem:bad-path");
 		}
 	}
+
+	@Test
+	void aPercentileHedgeOutOfRangeNamesHedgeAfter() {
+		for (String hedge : List.of("p0", "p100", "p9.5", "p")) {
+			Response r = client.get("/replicated?hedgeAfter=" + hedge);
+
+			assertThat(r.status()).as("hedgeAfter=%s: %s", hedge, r).isEqualTo(400);
+			assertThat(r.json()).containsEntry("parameter", "hedgeAfter");
+			assertThat((String) r.json().get("detail")).contains("p1 to p99");
+		}
+	}
 }

@@ -196,6 +196,18 @@ class EndpointsTest {
 	}
 
 	@Test
+	void aPercentileHedgeLearnsFromTheAnswersSeenSoFar() {
+		List<Long> delays = new ArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			Map<String, Object> body = replicated("/replicated?replicas=2&hedgeAfter=p90&seed=" + (100 + i), 2);
+			delays.add((Long) body.get("hedgeAfterMs"));
+		}
+
+		assertThat(delays.subList(0, 10)).as("50 ms until ten answers are known").containsOnly(50L);
+		assertThat(delays.subList(10, 12)).allSatisfy(delay -> assertThat(delay).isBetween(5L, 250L));
+	}
+
+	@Test
 	void replicatedAnswersAsAnSseEventToo() {
 		long before = clock.getScheduledTaskCount();
 		var answer = client.exchange("/replicated?replicas=2&seed=3&format=sse").toFuture();

@@ -7,13 +7,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import io.gopherflux.replicate.HedgeDelay;
 import io.gopherflux.replicate.ReplicateConfig;
 import io.gopherflux.replicate.ReplicateMetrics;
 import io.gopherflux.replicate.Replicator;
 import io.gopherflux.server.http.Json;
+import io.gopherflux.server.http.ProblemException;
 import io.gopherflux.server.http.EventEncoder;
 import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
@@ -25,7 +28,10 @@ import reactor.core.scheduler.Scheduler;
  * simulated request (a random latency from {@value #MIN_LATENCY_MILLIS} to
  * {@value #MAX_LATENCY_MILLIS} ms) goes to {@code replicas} replicas, all at once or, with
  * {@code hedgeAfter}, one more each time that long passes without an answer; the first answer wins
- * and the others are cancelled. The answer is one element, SSE or NDJSON like every stream,
+ * and the others are cancelled. {@code hedgeAfter} is a duration ({@code 40ms}) or a percentile
+ * ({@code p95}): the delay is then that percentile of the latencies the server has seen for this
+ * number of replicas ({@link HedgeDelay#percentile}, 50 ms until it has seen
+ * ten). The answer is one element, SSE or NDJSON like every stream,
  * {@code {"replica":i,"replicas":n,"hedgeAfterMs":h|null,"replicaLatencyMs":l,"latencyMs":t}}:
  * the winner, its own latency and the whole request's.
  */
@@ -49,6 +55,13 @@ public final class ReplicatedEndpoint implements Endpoint {
 		}
 	};
 
+	static final String HEDGE_AFTER = "hedgeAfter";
+	/** {@code p1} to {@code p99}: hedge after that percentile of the latencies seen so far. */
+	static final Pattern PERCENTILE = Pattern.compile("p[1-9][0-9]?");
+	/** The hedge delay of a learning replicator until it has seen enough answers. */
+	static final Duration INITIAL_HEDGE = Duration.ofMillis(50);
+
+	private final Map<Integer, Replicator> learning = new ConcurrentHashMap<>();
 	private final Streaming streaming;
 	private final Scheduler timers;
 	private final ReplicateMetrics metrics;
@@ -65,7 +78,11 @@ public final class ReplicatedEndpoint implements Endpoint {
 
 	@Override
 	public Set<String> parameters() {
-		return Set.of("replicas", "hedgeAfter", "seed", Streaming.FORMAT);
+		return Set.of("replicas", HEDGE_AFTER, "seed", Streaming.FORMAT);
+	}
+
+	private ReplicateConfig config(int replicas, HedgeDelay hedge) {
+		return ReplicateConfig.of(replicas).withHedgeDelay(hedge).withClock(timers).withMetrics(metrics);
 	}
 
 	/** The winner. */
@@ -75,14 +92,25 @@ public final class ReplicatedEndpoint implements Endpoint {
 	@Override
 	public Publisher<Void> handle(Exchange exchange) {
 		int replicas = (int) exchange.query().integer("replicas", 3, 1, MAX_REPLICAS);
-		String hedgeText = exchange.query().text("hedgeAfter");
-		Duration hedgeAfter = hedgeText == null ? null
-				: exchange.query().duration("hedgeAfter", Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10));
+		String hedgeText = exchange.query().text(HEDGE_AFTER);
 		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
-		ReplicateConfig config = ReplicateConfig.of(replicas)
-				.withHedgeDelay(hedgeAfter == null ? HedgeDelay.none() : HedgeDelay.fixed(hedgeAfter))
-				.withClock(timers)
-				.withMetrics(metrics);
+		Replicator replicator;
+		if (hedgeText != null && PERCENTILE.matcher(hedgeText).matches()) {
+			int percentile = Integer.parseInt(hedgeText.substring(1));
+			// One replicator per shape of request, so that it learns the latencies of its kind.
+			replicator = learning.computeIfAbsent(replicas * 100 + percentile, key -> Replicator.of(config(replicas,
+					HedgeDelay.percentile(percentile, INITIAL_HEDGE))));
+		}
+		else if (hedgeText != null && hedgeText.startsWith("p")) {
+			throw ProblemException.badParameter(HEDGE_AFTER, HEDGE_AFTER
+					+ " must be a duration from 0ms to 10s or a percentile from p1 to p99, was '" + hedgeText + "'");
+		}
+		else {
+			Duration hedgeAfter = hedgeText == null ? null
+					: exchange.query().duration(HEDGE_AFTER, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10));
+			replicator = Replicator.of(config(replicas, hedgeAfter == null ? HedgeDelay.none() : HedgeDelay.fixed(hedgeAfter)));
+		}
+		boolean hedged = hedgeText != null;
 		SplittableRandom random = new SplittableRandom(seed);
 		long[] latencies = new long[replicas];
 		for (int i = 0; i < replicas; i++) {
@@ -90,13 +118,14 @@ public final class ReplicatedEndpoint implements Endpoint {
 		}
 		Mono<Map<String, Object>> body = Mono.defer(() -> {
 			long start = timers.now(TimeUnit.MILLISECONDS);
-			return Replicator.of(config)
+			Long hedgeAfterMs = hedged ? replicator.hedgeDelay().toMillis() : null;
+			return replicator
 					.request(i -> Mono.delay(Duration.ofMillis(latencies[i]), timers).map(t -> new Answer(i, latencies[i])))
 					.map(answer -> {
 						Map<String, Object> json = new LinkedHashMap<>();
 						json.put("replica", answer.replica());
 						json.put("replicas", replicas);
-						json.put("hedgeAfterMs", hedgeAfter == null ? null : hedgeAfter.toMillis());
+						json.put("hedgeAfterMs", hedgeAfterMs);
 						json.put("replicaLatencyMs", answer.latencyMillis());
 						json.put("latencyMs", timers.now(TimeUnit.MILLISECONDS) - start);
 						return json;
