@@ -11,36 +11,56 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StreamSlots {
 
-	private final Map<String, Integer> open = new ConcurrentHashMap<>();
+	private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
 	private final AtomicInteger total = new AtomicInteger();
 
-	/** Takes a slot for {@code client} if it has fewer than {@code max} streams open. */
+	/**
+	 * Takes a slot for {@code client} if it has fewer than {@code max} streams open.
+	 * <p>
+	 * Lock-free while the client has an entry: a CAS on its counter. A counter that {@link #release}
+	 * retires is set to -1 by a CAS before it leaves the table, so an acquire either got in before
+	 * (and the counter stays) or sees it retired and retries on a fresh one.
+	 */
 	public boolean tryAcquire(String client, int max) {
 		Objects.requireNonNull(client, "client");
-		boolean[] taken = new boolean[1];
-		open.compute(client, (k, count) -> {
-			int n = count == null ? 0 : count;
-			if (n >= max) {
-				return count;
-			}
-			taken[0] = true;
-			return n + 1;
-		});
-		if (taken[0]) {
-			total.incrementAndGet();
+		if (max < 1) {
+			return false;
 		}
-		return taken[0];
+		for (;;) {
+			AtomicInteger counter = open.computeIfAbsent(client, k -> new AtomicInteger());
+			int n = counter.get();
+			if (n < 0) {
+				Thread.onSpinWait();
+				continue;
+			}
+			if (n >= max) {
+				return false;
+			}
+			if (counter.compareAndSet(n, n + 1)) {
+				total.incrementAndGet();
+				return true;
+			}
+		}
 	}
 
 	/** Gives back a slot taken by {@link #tryAcquire}. */
 	public void release(String client) {
-		boolean[] released = new boolean[1];
-		open.computeIfPresent(client, (k, count) -> {
-			released[0] = true;
-			return count <= 1 ? null : count - 1;
-		});
-		if (released[0]) {
-			total.decrementAndGet();
+		AtomicInteger counter = open.get(client);
+		if (counter == null) {
+			return;
+		}
+		int n;
+		do {
+			n = counter.get();
+			if (n <= 0) {
+				return;
+			}
+		}
+		while (!counter.compareAndSet(n, n - 1));
+		total.decrementAndGet();
+		if (n == 1) {
+			// Retired only if still at zero: the CAS to -1 and an acquire's CAS from 0 cannot both win.
+			open.computeIfPresent(client, (k, c) -> c.compareAndSet(0, -1) ? null : c);
 		}
 	}
 
@@ -51,7 +71,7 @@ public final class StreamSlots {
 
 	/** The streams {@code client} has open now. */
 	public int active(String client) {
-		Integer count = open.get(client);
-		return count == null ? 0 : count;
+		AtomicInteger count = open.get(client);
+		return count == null ? 0 : Math.max(0, count.get());
 	}
 }
