@@ -103,9 +103,20 @@ class FanOutTest {
 
 	@Test
 	void completionOrderEmitsTheFastestFirst() {
+		// The first element finishes only once the second has come out, so the order cannot depend
+		// on which worker thread happens to emit first.
+		CountDownLatch secondEmitted = new CountDownLatch(1);
+		Function<Integer, Integer> firstWaitsForTheSecond = i -> {
+			if (i == 0) {
+				await(secondEmitted);
+			}
+			return i;
+		};
 		StepVerifier.create(Flux.just(0, 1)
-						.transform(FanOut.map(config(2, FanOutConfig.Order.COMPLETION), secondFinishesFirst())))
-				.expectNext(1, 0)
+						.transform(FanOut.map(config(2, FanOutConfig.Order.COMPLETION), firstWaitsForTheSecond)))
+				.expectNext(1)
+				.then(secondEmitted::countDown)
+				.expectNext(0)
 				.expectComplete()
 				.verify(WAIT);
 	}
@@ -178,12 +189,17 @@ class FanOutTest {
 	@Test
 	void aFailingWorkerFailsTheStageAndCancelsTheOthers() {
 		CountDownLatch never = new CountDownLatch(1);
+		// The failure waits until the other worker is inside its stage: a task still queued when the
+		// stage is cancelled never runs, and there would be nothing to interrupt.
+		CountDownLatch otherRunning = new CountDownLatch(1);
 		AtomicInteger interrupted = new AtomicInteger();
 		Flux<Integer> out = Flux.range(0, 10).transform(FanOut.map(config(2, FanOutConfig.Order.COMPLETION), i -> {
 			if (i == 1) {
+				await(otherRunning);
 				throw new IllegalStateException("boom");
 			}
 			try {
+				otherRunning.countDown();
 				never.await();
 			}
 			catch (InterruptedException e) {
