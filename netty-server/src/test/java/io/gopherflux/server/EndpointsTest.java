@@ -337,4 +337,29 @@ class EndpointsTest {
 		assertThat(health.contentType()).isEqualTo("application/json");
 		assertThat(health.body()).isEmpty();
 	}
+
+	@Test
+	void sseIntegersCarryTheirValueAsIdAndResumeAfterLastEventId() {
+		Sse sse = client.get("/streams/integers?from=3&count=4&format=sse").sse();
+		assertThat(sse.events()).extracting(SseEvent::id).containsExactly("3", "4", "5", "6");
+
+		Response resumed = client.header("Last-Event-ID", "4").get("/streams/integers?from=3&count=4&format=sse");
+		assertThat(resumed.status()).isEqualTo(200);
+		assertThat(resumed.sse().events()).extracting(e -> e.json().get("value")).containsExactly(5L, 6L);
+
+		Response done = client.header("Last-Event-ID", "6").get("/streams/integers?from=3&count=4&format=sse");
+		assertThat(done.sse().events()).as("nothing after the last one").isEmpty();
+
+		assertThat(client.get("/streams/integers?count=2&format=ndjson").body()).doesNotContain("id");
+	}
+
+	@Test
+	void aLastEventIdThatIsNotOfTheStreamNamesTheHeader() {
+		for (String id : List.of("abc", "2", "7", "", "99999999999999999999")) {
+			Response r = client.header("Last-Event-ID", id).get("/streams/integers?from=3&count=4&format=sse");
+
+			assertThat(r.status()).as("Last-Event-ID: '%s' -> %s", id, r).isEqualTo(400);
+			assertThat(r.json()).containsEntry("parameter", "Last-Event-ID");
+		}
+	}
 }

@@ -162,7 +162,7 @@ public final class TestClient {
 	}
 
 	/** One dispatched SSE event; {@code event} is {@code message} when the frame names none. */
-	public record SseEvent(String event, String data) {
+	public record SseEvent(String event, String data, String id) {
 
 		/** The data as a JSON object. */
 		public Map<String, Object> json() {
@@ -182,7 +182,8 @@ public final class TestClient {
 	/**
 	 * Parses an event stream as the HTML standard's algorithm does: lines ending in LF, CR or CRLF;
 	 * a blank line dispatches the event; {@code :} starts a comment; {@code field: value} with one
-	 * optional space after the colon; several {@code data} lines are joined by LF. Fails if the
+	 * optional space after the colon; several {@code data} lines are joined by LF; {@code id} is
+	 * kept with the frame it came in (null when the frame has none). Fails if the
 	 * text ends inside a frame, as a finished stream must not.
 	 */
 	public static Sse sse(String text) {
@@ -190,15 +191,17 @@ public final class TestClient {
 		List<String> comments = new ArrayList<>();
 		String event = null;
 		StringBuilder data = null;
+		String id = null;
 		String[] lines = text.split("\r\n|\r|\n", -1);
 		for (int i = 0; i < lines.length; i++) {
 			String line = lines[i];
 			if (line.isEmpty()) {
 				if (data != null) {
-					events.add(new SseEvent(event == null ? "message" : event, data.toString()));
+					events.add(new SseEvent(event == null ? "message" : event, data.toString(), id));
 				}
 				event = null;
 				data = null;
+				id = null;
 				continue;
 			}
 			if (i == lines.length - 1) {
@@ -216,11 +219,12 @@ public final class TestClient {
 			}
 			switch (field) {
 				case "event" -> event = value;
+				case "id" -> id = value;
 				case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
 				default -> throw new AssertionError("unexpected SSE field '" + field + "' in line '" + line + "'");
 			}
 		}
-		if (event != null || data != null) {
+		if (event != null || data != null || id != null) {
 			throw new AssertionError("event stream ends before the blank line of its last frame");
 		}
 		return new Sse(events, comments);

@@ -190,7 +190,7 @@ public final class Streaming {
 				format.end(out);
 			}
 			else {
-				format.begin(out, elements.eventName(item));
+				format.begin(out, elements.eventName(item), elements.eventId(item));
 				elements.writeJson(item, out);
 				format.end(out);
 			}

@@ -16,6 +16,7 @@ public enum StreamFormat {
 	/** {@code application/x-ndjson}: one JSON object per line. */
 	NDJSON("application/x-ndjson", "ndjson");
 
+	private static final byte[] ID = Json.ascii("id: ");
 	private static final byte[] EVENT = Json.ascii("event: ");
 	private static final byte[] DATA = Json.ascii("data: ");
 	private static final byte[] END_EVENT = Json.ascii("\n\n");
@@ -40,6 +41,21 @@ public enum StreamFormat {
 
 	/** Starts an element: for SSE its event line (if named) and the {@code data: } prefix. */
 	public void begin(ByteBuf out, byte[] eventName) {
+		begin(out, eventName, EventEncoder.NO_ID);
+	}
+
+	/**
+	 * Starts an element with an event ID: for SSE an {@code id:} line, which a reconnecting
+	 * {@code EventSource} sends back as {@code Last-Event-ID}; NDJSON has no place for it.
+	 *
+	 * @param id the event's ID, or {@link EventEncoder#NO_ID} for none
+	 */
+	public void begin(ByteBuf out, byte[] eventName, long id) {
+		if (this == SSE && id != EventEncoder.NO_ID) {
+			out.writeBytes(ID);
+			Json.writeLong(out, id);
+			out.writeByte('\n');
+		}
 		if (this == SSE) {
 			if (eventName != null) {
 				out.writeBytes(EVENT).writeBytes(eventName).writeByte('\n');

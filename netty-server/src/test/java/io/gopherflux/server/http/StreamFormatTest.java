@@ -135,4 +135,25 @@ class StreamFormatTest {
 			out.release();
 		}
 	}
+
+	@Test
+	void anEventIdIsAnSseIdLineAndNothingInNdjson() {
+		ByteBuf sse = Unpooled.buffer();
+		ByteBuf ndjson = Unpooled.buffer();
+		try {
+			StreamFormat.SSE.begin(sse, Json.ascii("value"), 42);
+			sse.writeBytes(Json.ascii("{}"));
+			StreamFormat.SSE.end(sse);
+			StreamFormat.NDJSON.begin(ndjson, null, 42);
+			ndjson.writeBytes(Json.ascii("{}"));
+			StreamFormat.NDJSON.end(ndjson);
+
+			assertThat(sse.toString(StandardCharsets.US_ASCII)).isEqualTo("id: 42\nevent: value\ndata: {}\n\n");
+			assertThat(ndjson.toString(StandardCharsets.US_ASCII)).isEqualTo("{}\n");
+		}
+		finally {
+			sse.release();
+			ndjson.release();
+		}
+	}
 }
