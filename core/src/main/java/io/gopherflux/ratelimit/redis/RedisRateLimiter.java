@@ -360,9 +360,11 @@ public final class RedisRateLimiter implements RateLimiter {
 			else {
 				double ahead = tats == null ? 0 : Math.max(0, tats[limiting] - nowMicros);
 				double exact = (toleranceMicros[limiting] - ahead) / intervalMicros[limiting];
-				// TATs are doubles of microseconds: a whole token may come back as 1.9999999.
+				// TATs are doubles of microseconds, and Redis's clock is no finer: a count within one
+				// microsecond's worth of tokens of a whole number (2 read as 1.9999999) is that number.
 				double whole = Math.rint(exact);
-				tokens[i] = Math.abs(exact - whole) < 1e-6 ? whole : exact;
+				double oneMicrosecond = Math.min(1e-3, 1 / intervalMicros[limiting]);
+				tokens[i] = Math.abs(exact - whole) <= oneMicrosecond ? whole : exact;
 				limiting++;
 			}
 		}

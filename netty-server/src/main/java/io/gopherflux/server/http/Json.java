@@ -117,11 +117,6 @@ public final class Json {
 		out.writerIndex(end);
 	}
 
-	/** Writes ASCII text (the caller guarantees no character above 0x7F) into {@code out}. */
-	public static void writeAscii(ByteBuf out, byte[] ascii) {
-		out.writeBytes(ascii);
-	}
-
 	/** {@code text} as US-ASCII bytes, for the constant fragments the encoders write. */
 	public static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);

@@ -55,7 +55,7 @@ public final class RedisClientLimiter implements ClientLimiter {
 			double tokens = quota.quota();
 			for (int i = 0; i < byTier.size(); i++) {
 				if (limiter.tiers().get(i).name().equals(quota.name())) {
-					tokens = wholeIfWithinAMicrosecond(byTier.get(i), quota);
+					tokens = byTier.get(i);
 				}
 			}
 			remaining.add(tokens);
@@ -66,17 +66,6 @@ public final class RedisClientLimiter implements ClientLimiter {
 			return fromTokens;
 		}
 		return new Admission(false, reservation.delay(), remaining, plan);
-	}
-
-	/**
-	 * Redis's counts come from microsecond times held in doubles, whose rounding (a fraction of a
-	 * microsecond) would turn a fresh bucket's 2 tokens into 1.99999999, shown as {@code r=1}. Redis's
-	 * clock is no finer than a microsecond, so a count that close to a whole number is that number.
-	 */
-	private static double wholeIfWithinAMicrosecond(double tokens, Quota quota) {
-		double tokensPerMicrosecond = quota.quota() / (quota.window().toNanos() / 1e3);
-		double whole = Math.rint(tokens);
-		return Math.abs(tokens - whole) <= Math.min(1e-3, tokensPerMicrosecond) ? whole : tokens;
 	}
 
 	/** Whether Redis is answering now (if not, the failure policy decides). */
