@@ -31,6 +31,8 @@ import io.gopherflux.server.http.QueryParameters;
 import io.gopherflux.server.limit.Admission;
 import io.gopherflux.server.limit.ClientKeys;
 import io.gopherflux.server.limit.ClientLimiter;
+import io.gopherflux.server.limit.LimitMetrics;
+import io.gopherflux.server.limit.MicrometerLimitMetrics;
 import io.gopherflux.server.limit.Plan;
 import io.gopherflux.server.limit.Plans;
 import io.gopherflux.server.limit.RateLimitHeaders;
@@ -79,9 +81,11 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 	private final List<Route> routes;
 	private final Set<String> paths;
 	private final Map<String, String> policies;
+	private final LimitMetrics limitMetrics;
 
 	private GopherfluxRoutes(Plans plans, ClientKeys clientKeys, ClientLimiter limiter, StreamSlots slots,
-			List<Route> routes) {
+			List<Route> routes, LimitMetrics limitMetrics) {
+		this.limitMetrics = limitMetrics;
 		this.plans = plans;
 		this.clientKeys = clientKeys;
 		this.limiter = limiter;
@@ -110,7 +114,8 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		Objects.requireNonNull(timers, "timers");
 		Objects.requireNonNull(workers, "workers");
 		Objects.requireNonNull(limiterState, "limiterState");
-		StreamSlots slots = new StreamSlots();
+		LimitMetrics limitMetrics = new MicrometerLimitMetrics(registry);
+		StreamSlots slots = new StreamSlots(limitMetrics);
 		Gauge.builder("gopherflux.server.streams.active", slots, StreamSlots::active)
 				.description("streams open now")
 				.register(registry);
@@ -130,7 +135,8 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 				new WardEndpoint(streaming, new MicrometerStewardMetrics(registry, timers))));
 		routes.add(new Route("/replicated", true, "one request to 'replicas' replicas, hedged after 'hedgeAfter'; first answer wins",
 				new ReplicatedEndpoint(streaming, new MicrometerReplicateMetrics(registry, "replicated"))));
-		return new GopherfluxRoutes(config.plans(), new ClientKeys(config.trustedProxies()), limiter, slots, routes);
+		return new GopherfluxRoutes(config.plans(), new ClientKeys(config.trustedProxies(), config.plans().apiKeys().keySet()),
+				limiter, slots, routes, limitMetrics);
 	}
 
 	private static List<IndexEndpoint.Entry> entries(List<Route> routes) {
@@ -202,8 +208,9 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 					return Mono.defer(() -> Mono.from(route.endpoint().handle(exchange)))
 							.onErrorResume(e -> problem(request, response, e));
 				}
+				boolean unknownKey = clientKeys.unknown(apiKey);
 				return limiter.admit(client, plan)
-						.flatMap(admission -> admitted(route, exchange, admission))
+						.flatMap(admission -> admitted(route, exchange, admission, unknownKey))
 						.onErrorResume(e -> problem(request, response, e));
 			}
 			catch (RuntimeException e) {
@@ -212,7 +219,7 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		};
 	}
 
-	private Mono<Void> admitted(Route route, Exchange exchange, Admission admission) {
+	private Mono<Void> admitted(Route route, Exchange exchange, Admission admission, boolean unknownKey) {
 		HttpServerResponse response = exchange.response();
 		response.header(RateLimitHeaders.POLICY, policies.get(admission.plan().name()))
 				.header(RateLimitHeaders.STATE, RateLimitHeaders.state(admission));
@@ -223,6 +230,10 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 							+ "' allows " + describe(admission.plan()) + "; retry in " + seconds + " s")
 							.with("retryAfter", seconds),
 					Map.of(RateLimitHeaders.RETRY_AFTER, Long.toString(seconds))));
+		}
+		if (unknownKey) {
+			limitMetrics.refused(LimitMetrics.Refusal.UNKNOWN_API_KEY);
+			return Mono.error(ClientKeys.unknownApiKey());
 		}
 		return Mono.from(route.endpoint().handle(exchange));
 	}

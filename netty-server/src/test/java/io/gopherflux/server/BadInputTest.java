@@ -110,6 +110,10 @@ class BadInputTest {
 			String name = parameters.keySet().iterator().next();
 			cases.add(new Case("GET", path + "?" + name + "=1&" + name + "=2", null, null, 400, "bad-parameter", name));
 		});
+		for (String path : List.of("/streams/integers", "/streams/primes", "/streams/heartbeat", "/streams/ward",
+				"/replicated")) {
+			cases.add(new Case("GET", path, "X-Api-Key", "made-up-key", 401, "unknown-api-key", null));
+		}
 		for (String path : STREAMS) {
 			cases.add(new Case("GET", path, "Accept", "image/png", 406, "not-acceptable", null));
 			cases.add(new Case("GET", path, "Accept", "text/event-stream;q=0, application/json", 406, "not-acceptable", null));
