@@ -153,7 +153,12 @@ public final class Steward<T> implements Ward<T> {
 			if (restarts.size() >= policy.maxRestarts()) {
 				StewardGaveUpException gaveUp = new StewardGaveUpException(config.name(), restarts.size(),
 						policy.window(), lastReason, lastCause);
-				LOG.warn(gaveUp.getMessage());
+				if (config.warnOnRestart()) {
+					LOG.warn(gaveUp.getMessage());
+				}
+				else if (LOG.isDebugEnabled()) {
+					LOG.debug(gaveUp.getMessage());
+				}
 				return Flux.error(gaveUp);
 			}
 			if (restarts.size() == kept) {
@@ -168,8 +173,11 @@ public final class Steward<T> implements Ward<T> {
 					LOG.debug("steward: ward '{}' completed; restarting{}", config.name(), after(delay));
 				}
 			}
-			else if (LOG.isWarnEnabled()) {
+			else if (config.warnOnRestart()) {
 				LOG.warn("steward: ward '{}' {}; restarting{}", config.name(), describe(lastReason), after(delay));
+			}
+			else if (LOG.isDebugEnabled()) {
+				LOG.debug("steward: ward '{}' {}; restarting{}", config.name(), describe(lastReason), after(delay));
 			}
 			if (delay.isZero()) {
 				return run();

@@ -15,9 +15,13 @@ import reactor.core.scheduler.Schedulers;
  * @param restartPolicy when and how often to restart
  * @param scheduler     the source of time for timeouts, backoff and the steward's own pulses
  * @param metrics       where to report starts, restarts and missed heartbeats
+ * @param warnOnRestart whether a restart after a missed heartbeat or an error, and giving up, are
+ *                      logged at warn level (the default); if not, at debug level, for stewards
+ *                      that others start at will (one per request of a server, say), whose
+ *                      restarts the metrics count without letting them set the volume of the log
  */
 public record StewardConfig(String name, Duration timeout, RestartPolicy restartPolicy, Scheduler scheduler,
-		StewardMetrics metrics) {
+		StewardMetrics metrics, boolean warnOnRestart) {
 
 	/** Validates every argument, naming it when it is wrong. */
 	public StewardConfig {
@@ -34,6 +38,12 @@ public record StewardConfig(String name, Duration timeout, RestartPolicy restart
 		}
 	}
 
+	/** A configuration that logs restarts at warn level. */
+	public StewardConfig(String name, Duration timeout, RestartPolicy restartPolicy, Scheduler scheduler,
+			StewardMetrics metrics) {
+		this(name, timeout, restartPolicy, scheduler, metrics, true);
+	}
+
 	/**
 	 * A configuration with immediate, unlimited restarts, {@link Schedulers#parallel()} and no
 	 * metrics.
@@ -44,17 +54,22 @@ public record StewardConfig(String name, Duration timeout, RestartPolicy restart
 
 	/** This configuration with another restart policy. */
 	public StewardConfig withRestartPolicy(RestartPolicy restartPolicy) {
-		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics);
+		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, warnOnRestart);
 	}
 
 	/** This configuration with another scheduler. */
 	public StewardConfig withScheduler(Scheduler scheduler) {
-		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics);
+		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, warnOnRestart);
 	}
 
 	/** This configuration reporting to {@code metrics}. */
 	public StewardConfig withMetrics(StewardMetrics metrics) {
-		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics);
+		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, warnOnRestart);
+	}
+
+	/** This configuration logging restarts and giving up at warn level ({@code true}) or debug level. */
+	public StewardConfig withWarnOnRestart(boolean warnOnRestart) {
+		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, warnOnRestart);
 	}
 
 	/** The interval the ward is asked to pulse at: half the timeout. */

@@ -354,4 +354,17 @@ class StewardTest {
 			log.setLevel(level);
 		}
 	}
+
+	@Test
+	void restartsAreLoggedAsWarningsUnlessTheConfigurationSaysNot() {
+		StewardConfig config = StewardConfig.of("w", Duration.ofSeconds(1));
+
+		assertThat(config.warnOnRestart()).isTrue();
+		assertThat(new StewardConfig("w", Duration.ofSeconds(1), RestartPolicy.immediate(), scheduler, recorder)
+				.warnOnRestart()).isTrue();
+		StewardConfig quiet = config.withWarnOnRestart(false);
+		assertThat(quiet.warnOnRestart()).isFalse();
+		assertThat(quiet.withScheduler(scheduler).withMetrics(recorder).withRestartPolicy(RestartPolicy.immediate())
+				.warnOnRestart()).as("kept by the other withers").isFalse();
+	}
 }

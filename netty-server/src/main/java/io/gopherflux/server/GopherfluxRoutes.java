@@ -31,6 +31,7 @@ import io.gopherflux.server.http.QueryParameters;
 import io.gopherflux.server.limit.Admission;
 import io.gopherflux.server.limit.ClientKeys;
 import io.gopherflux.server.limit.ClientLimiter;
+import io.gopherflux.server.limit.FairWorkers;
 import io.gopherflux.server.limit.LimitMetrics;
 import io.gopherflux.server.limit.MicrometerLimitMetrics;
 import io.gopherflux.server.limit.Plan;
@@ -103,11 +104,11 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 	 * @param limiter      the client limiter
 	 * @param registry     where the library and the server report, and what {@code /metrics} serves
 	 * @param timers       the scheduler of every timer (a virtual-time one in tests)
-	 * @param workers      where CPU-bound stages run
+	 * @param workers      where CPU-bound stages run, shared fairly by clients
 	 * @param limiterState a word on the limiter for {@code /health}
 	 */
 	public static GopherfluxRoutes create(ServerConfig config, ClientLimiter limiter, PrometheusMeterRegistry registry,
-			Scheduler timers, Scheduler workers, Supplier<String> limiterState) {
+			Scheduler timers, FairWorkers workers, Supplier<String> limiterState) {
 		Objects.requireNonNull(config, "config");
 		Objects.requireNonNull(limiter, "limiter");
 		Objects.requireNonNull(registry, "registry");
@@ -116,8 +117,9 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		Objects.requireNonNull(limiterState, "limiterState");
 		LimitMetrics limitMetrics = new MicrometerLimitMetrics(registry);
 		StreamSlots slots = new StreamSlots(limitMetrics);
-		Gauge.builder("gopherflux.server.streams.active", slots, StreamSlots::active)
-				.description("streams open now")
+		Gauge.builder("gopherflux.server.active.streams", slots, StreamSlots::active)
+				.description("Streams open now, of every client")
+				.baseUnit("streams")
 				.register(registry);
 		Streaming streaming = new Streaming(timers, config.sseKeepAlive(), slots);
 		List<Route> routes = new ArrayList<>();
@@ -270,7 +272,8 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		if (error instanceof ProblemException refusal) {
 			problem = refusal.problem();
 			headers = refusal.headers();
-			if (problem.status() >= 500) {
+			// A problem that carries a log ID was logged where it arose (once per outage, not per refusal).
+			if (problem.status() >= 500 && !problem.extensions().containsKey("logId")) {
 				ErrorReport report = ErrorReport.of(refusal.getCause() != null ? refusal.getCause() : refusal).log(LOG);
 				problem = problem.with("logId", report.id());
 			}

@@ -11,7 +11,10 @@ import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
 import io.gopherflux.server.limit.ClientLimiter;
+import io.gopherflux.server.limit.ConnectionGuard;
+import io.gopherflux.server.limit.FairWorkers;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
+import io.gopherflux.server.limit.MicrometerLimitMetrics;
 import io.gopherflux.server.limit.RedisClientLimiter;
 import io.gopherflux.server.limit.StreamSlots;
 import io.micrometer.core.instrument.Metrics;
@@ -29,8 +32,11 @@ import reactor.util.Loggers;
 
 /**
  * The runnable gopherflux server: {@link GopherfluxRoutes} on a Reactor Netty {@link HttpServer},
- * with Prometheus metrics (Reactor Netty's own server meters included) and a graceful shutdown
- * that stops accepting, lets open streams finish for the drain timeout, then cancels them.
+ * with Prometheus metrics (Reactor Netty's own server meters and the JVM's included) and a graceful
+ * shutdown that stops accepting, lets open streams finish for the drain timeout, then cancels them.
+ * Connections are bounded by the {@link io.gopherflux.server.limit.ConnectionLimits}: Reactor
+ * Netty's idle and request timeouts, and a {@link ConnectionGuard} for the header-read timeout and
+ * the cap per address.
  * <p>
  * {@code main} reads the configuration from flags and the environment (see {@link ServerConfig}),
  * exits with status 2 and one line per bad value if it is wrong, and shuts down gracefully on
@@ -48,11 +54,16 @@ public final class GopherfluxServer implements AutoCloseable {
 	private final ClientLimiter limiter;
 	private final PrometheusMeterRegistry registry;
 	private final GopherfluxRoutes routes;
-	private final Scheduler workers;
+	private final FairWorkers workers;
+	private final ConnectionGuard guard;
+	private final ProcessMeters processMeters;
 	private volatile boolean closed;
 
 	private GopherfluxServer(ServerConfig config, DisposableServer server, ChannelGroup channels, ClientLimiter limiter,
-			PrometheusMeterRegistry registry, GopherfluxRoutes routes, Scheduler workers) {
+			PrometheusMeterRegistry registry, GopherfluxRoutes routes, FairWorkers workers, ConnectionGuard guard,
+			ProcessMeters processMeters) {
+		this.guard = guard;
+		this.processMeters = processMeters;
 		this.config = config;
 		this.server = server;
 		this.channels = channels;
@@ -77,44 +88,55 @@ public final class GopherfluxServer implements AutoCloseable {
 		Objects.requireNonNull(timers, "timers");
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		Metrics.addRegistry(registry);
-		ClientLimiter limiter = limiter(config, registry, timers);
+		ProcessMeters processMeters = ProcessMeters.bindTo(registry);
+		MicrometerLimitMetrics limitMetrics = new MicrometerLimitMetrics(registry);
+		ClientLimiter limiter = limiter(config, registry, limitMetrics, timers);
 		String limiterName = config.redisUri() == null ? "in-memory" : "redis";
 		Supplier<String> limiterState = limiter instanceof RedisClientLimiter redis
 				? () -> redis.available() ? "redis" : "redis-unavailable, " + config.redisFailurePolicy().name()
 						.toLowerCase(Locale.ROOT).replace('_', '-')
 				: () -> limiterName;
-		Scheduler workers = Schedulers.newParallel("gopherflux-workers");
+		FairWorkers workers = FairWorkers.newPool("gopherflux-workers", Runtime.getRuntime().availableProcessors());
 		GopherfluxRoutes routes = GopherfluxRoutes.create(config, limiter, registry, timers, workers, limiterState);
 		ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
+		limitMetrics.openConnections(guard::open);
 		try {
 			DisposableServer server = HttpServer.create()
 					.host(config.host())
 					.port(config.port())
 					.channelGroup(channels)
+					.idleTimeout(config.connections().idleTimeout())
+					.requestTimeout(config.connections().headerReadTimeout())
+					.doOnChannelInit(guard::install)
 					.metrics(true, uri -> metricsUri(routes, uri))
 					.route(routes.andThen(GopherfluxRoutes.notFound()))
 					.bindNow();
-			return new GopherfluxServer(config, server, channels, limiter, registry, routes, workers);
+			return new GopherfluxServer(config, server, channels, limiter, registry, routes, workers, guard, processMeters);
 		}
 		catch (RuntimeException e) {
 			limiter.close();
-			workers.dispose();
+			workers.close();
+			processMeters.close();
 			Metrics.removeRegistry(registry);
 			throw e;
 		}
 	}
 
-	private static ClientLimiter limiter(ServerConfig config, PrometheusMeterRegistry registry, Scheduler timers) {
+	private static ClientLimiter limiter(ServerConfig config, PrometheusMeterRegistry registry,
+			MicrometerLimitMetrics limitMetrics, Scheduler timers) {
 		MicrometerRateLimiterMetrics metrics = new MicrometerRateLimiterMetrics(registry, "admission");
 		if (config.redisUri() == null) {
-			return new InMemoryClientLimiter(timers, metrics, config.maxClients());
+			InMemoryClientLimiter inMemory = new InMemoryClientLimiter(timers, metrics, limitMetrics, config.maxClients());
+			limitMetrics.limiterClients(inMemory::clients);
+			return inMemory;
 		}
 		return new RedisClientLimiter(RedisRateLimiters.create(RedisRateLimiterConfig.builder(config.redisUri())
 				.name("admission")
 				.failurePolicy(config.redisFailurePolicy())
 				.metrics(metrics)
 				.redisMetrics(new MicrometerRedisLimiterMetrics(registry, "admission"))
-				.build()));
+				.build()), limitMetrics);
 	}
 
 	/** Metrics are tagged by endpoint path; any other path is one tag, so a scanner cannot grow the registry. */
@@ -137,6 +159,11 @@ public final class GopherfluxServer implements AutoCloseable {
 	/** The registry {@code /metrics} serves. */
 	public PrometheusMeterRegistry registry() {
 		return registry;
+	}
+
+	/** The connections open now, and per address. */
+	public ConnectionGuard connections() {
+		return guard;
 	}
 
 	/** The configuration the server runs with. */
@@ -173,7 +200,8 @@ public final class GopherfluxServer implements AutoCloseable {
 		}
 		channels.close().awaitUninterruptibly(5_000);
 		limiter.close();
-		workers.dispose();
+		workers.close();
+		processMeters.close();
 		Metrics.removeRegistry(registry);
 		registry.close();
 		return drained;

@@ -164,6 +164,22 @@ class EndpointsTest {
 		checkWard(events, 30);
 	}
 
+	@Test
+	void wardRestartsAreCountedAndNotWarnedAbout() {
+		List<Map<String, Object>> events;
+		String logged;
+		try (LogCapture log = LogCapture.start()) {
+			events = TestClient.drive(clock, Duration.ofMillis(5),
+					client.exchange("/streams/ward?seed=7&count=30&timeout=200ms")).ndjson();
+			logged = log.text();
+		}
+
+		long restarts = events.stream().filter(e -> e.get("type").equals("start")).count() - 1;
+		assertThat(restarts).isPositive();
+		assertThat(logged).as("a client must not set the volume of the server's warnings").doesNotContain("WARN");
+		assertThat(client.get("/metrics").body()).containsPattern("gopherflux_steward_restarts_total\\{reason=\"(timeout|error)\",ward=\"ward\"}");
+	}
+
 	/** Starts numbered 1, 2, ... with a reason after the first; values 0..count-1 across restarts. */
 	private static void checkWard(List<Map<String, Object>> events, int count) {
 		assertThat(events).extracting(e -> e.get("type")).containsOnly("start", "value", "pulse");
@@ -299,7 +315,7 @@ class EndpointsTest {
 		assertThat(r.body())
 				.contains("reactor_netty_http_server_data_sent_bytes")
 				.contains("uri=\"/streams/integers\"")
-				.contains("gopherflux_server_streams_active")
+				.contains("gopherflux_server_active_streams")
 				.contains("gopherflux_ratelimit_permits");
 	}
 

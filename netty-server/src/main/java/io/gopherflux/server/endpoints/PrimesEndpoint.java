@@ -7,15 +7,20 @@ import java.util.SplittableRandom;
 import io.gopherflux.pipeline.FanOut;
 import io.gopherflux.pipeline.FanOutConfig;
 import io.gopherflux.server.http.EventEncoder;
+import io.gopherflux.server.http.ProblemException;
+import io.gopherflux.server.limit.FairWorkers;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * {@code GET /streams/primes?count=&workers=}: the book's prime finder. Random integers go through a
  * deliberately slow prime test fanned out over {@code workers} workers, fanned back in in
  * completion order, until {@code count} primes are found; each element is
  * {@code {"prime":n}}. A client that leaves cancels the workers still testing.
+ * <p>
+ * {@code workers} is capped by the client's plan (a larger value is a 400 naming it), and the
+ * tests run on {@link FairWorkers}, in the client's own line: however many workers a client's
+ * streams ask for, it gets no more than its share of the pool while another client waits.
  */
 public final class PrimesEndpoint implements Endpoint {
 
@@ -29,13 +34,13 @@ public final class PrimesEndpoint implements Endpoint {
 	static final EventEncoder<Integer> ENCODER = EventEncoder.wholeNumber(null, "{\"prime\":");
 
 	private final Streaming streaming;
-	private final Scheduler workers;
+	private final FairWorkers workers;
 
 	/**
 	 * @param streaming how streams are sent
-	 * @param workers   where the prime tests run (never the event loop)
+	 * @param workers   where the prime tests run, shared fairly by clients (never the event loop)
 	 */
-	public PrimesEndpoint(Streaming streaming, Scheduler workers) {
+	public PrimesEndpoint(Streaming streaming, FairWorkers workers) {
 		this.streaming = Objects.requireNonNull(streaming, "streaming");
 		this.workers = Objects.requireNonNull(workers, "workers");
 	}
@@ -48,11 +53,27 @@ public final class PrimesEndpoint implements Endpoint {
 	@Override
 	public Publisher<Void> handle(Exchange exchange) {
 		long count = exchange.query().integer("count", 10, 1, MAX_COUNT);
-		int fanOut = (int) exchange.query().integer("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS);
+		int fanOut = workers(exchange);
 		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
-		FanOutConfig config = FanOutConfig.defaults().withWorkers(fanOut).withScheduler(workers);
+		FanOutConfig config = FanOutConfig.defaults().withWorkers(fanOut).withScheduler(workers.forClient(exchange.client()));
 		Flux<Integer> primes = candidates(seed).transform(FanOut.filter(config, PrimesEndpoint::isPrime)).take(count, true);
 		return streaming.send(exchange, primes, ENCODER);
+	}
+
+	/**
+	 * The workers asked for, at most the plan's; by default one per processor, as many as the plan allows.
+	 *
+	 * @throws ProblemException (400) naming {@code workers} when it is malformed or above the plan's cap
+	 */
+	static int workers(Exchange exchange) {
+		int cap = Math.min(MAX_WORKERS, exchange.plan().maxWorkers());
+		long asked = exchange.query().integer("workers", Math.min(cap, Runtime.getRuntime().availableProcessors()), 1,
+				MAX_WORKERS);
+		if (asked > cap) {
+			throw ProblemException.badParameter("workers", "workers must be a whole number from 1 to " + cap
+					+ " on plan '" + exchange.plan().name() + "', was '" + exchange.query().text("workers") + "'");
+		}
+		return (int) asked;
 	}
 
 	/** The endless random candidates of one stream. */

@@ -34,6 +34,10 @@ import reactor.core.publisher.Mono;
  * {@code {"type":"value","value":n}}; the steward's own pulses are {@code pulse} events. The count
  * carries on across restarts; the stream ends after {@code count} values. When the ward keeps
  * failing past the restart limit, the stream ends with an {@code error} event.
+ * <p>
+ * Restarts are counted by the steward metrics ({@code gopherflux_steward_restarts_total}) and
+ * logged at debug level only: any client can start as many wards as its plan allows, and must not
+ * set the volume of the server's warnings.
  */
 public final class WardEndpoint implements Endpoint {
 
@@ -108,7 +112,9 @@ public final class WardEndpoint implements Endpoint {
 					.withScheduler(streaming.timers())
 					.withRestartPolicy(RestartPolicy.backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
 							.withLimit(10, Duration.ofSeconds(10)))
-					.withMetrics(new Recording(metrics, lastRestart));
+					.withMetrics(new Recording(metrics, lastRestart))
+					// Each request starts a steward: its restarts are counted, and logged only at debug level.
+					.withWarnOnRestart(false);
 			return Steward.of(config, new FlakyWard(new SplittableRandom(seed), lastRestart, streaming))
 					.start(timeout.dividedBy(2));
 		});
