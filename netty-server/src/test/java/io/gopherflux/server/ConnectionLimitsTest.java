@@ -143,11 +143,31 @@ class ConnectionLimitsTest {
 						// the server hung up: what the test waits for
 					}
 				});
-		try {
+		try (LogCapture log = LogCapture.start()) {
 			assertThat(closedByServer(slowloris)).isTrue();
+			TestClient.await("the server to be done with the connection", () -> server.connections().open() == 0);
+			assertThat(log.text()).as("a client must not set the volume of the server's warnings").doesNotContain("WARN");
 		}
 		finally {
 			drip.dispose();
+		}
+	}
+
+	@Test
+	void aHeadCutShortByTheClientIsDroppedWithoutAWarning() throws IOException {
+		serve(new ConnectionLimits(LONG, LONG, 256));
+		try (LogCapture log = LogCapture.start()) {
+			for (int i = 0; i < 20; i++) {
+				Socket quitter = connect();
+				send(quitter, "GET /health HTTP/1.1\r\nHost: localhost\r\n");
+				quitter.close();
+			}
+			TestClient.await("every connection to be closed", () -> server.connections().open() == 0);
+			Socket next = connect();
+			send(next, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			assertThat(readResponse(next)).startsWith("HTTP/1.1 200");
+
+			assertThat(log.text()).doesNotContain("WARN");
 		}
 	}
 

@@ -19,9 +19,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
 
@@ -43,7 +45,8 @@ import reactor.netty.NettyPipeline;
  * </ul>
  * While a response is being sent (a stream, however long) neither timeout runs: the connection is
  * busy, not idle. The closures are counted in {@link LimitMetrics}, Reactor Netty's idle closures
- * among them.
+ * among them, and not logged: a head cut short by a closed connection is dropped quietly, so that
+ * clients do not set the volume of the log.
  */
 public final class ConnectionGuard {
 
@@ -160,12 +163,17 @@ public final class ConnectionGuard {
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
-			if (counted) {
-				counted = false;
-				open.decrementAndGet();
-				closed(key);
+			try {
+				ctx.fireChannelInactive();
 			}
-			ctx.fireChannelInactive();
+			finally {
+				// Counted out last: once a connection is no longer counted, its handlers are done with it.
+				if (counted) {
+					counted = false;
+					open.decrementAndGet();
+					closed(key);
+				}
+			}
 		}
 	}
 
@@ -255,7 +263,13 @@ public final class ConnectionGuard {
 
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
-			if (msg instanceof HttpRequest) {
+			if (msg instanceof HttpRequest request) {
+				if (request.decoderResult().cause() instanceof PrematureChannelClosureException) {
+					// A head cut short by the connection's end (ours on a timeout, or the client's): there is
+					// nobody left to answer, and Reactor Netty would log each one as a warning.
+					ReferenceCountUtil.release(msg);
+					return;
+				}
 				timer.stop();
 				timer.inProgress++;
 				timer.nextHeadBegun = false;
