@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * beside them; prints what each side got. Each attacker has loopback addresses of its own
  * (127.0.0.0/8 all reaches the loopback interface), so the per-address limits see them apart.
  * JDK only; run as a single-file program:
- *   java HostileBench.java PORT KEY HEADER_READ_TIMEOUT_MS
- * where KEY is an API key on a plan roomy enough for the polite clients of phase 1.
+ *   java HostileBench.java PORT KEY HEADER_READ_TIMEOUT_MS [PHASES]
+ * where KEY is an API key on a plan roomy enough for the polite clients of phase 1, and PHASES
+ * the digits of the phases to run (all three by default).
  * <ol>
  * <li>Slowloris: 500 connections dripping a header byte a second, 600 silent ones, and 300 from one
  * address (over its cap), while 4 polite clients send small requests: when is each closed, and
@@ -50,9 +51,16 @@ public class HostileBench {
 		port = Integer.parseInt(args[0]);
 		key = args[1];
 		long headerTimeoutMillis = Long.parseLong(args[2]);
-		slowloris(headerTimeoutMillis);
-		spraying();
-		primesHog();
+		String phases = args.length > 3 ? args[3] : "123";
+		if (phases.contains("1")) {
+			slowloris(headerTimeoutMillis);
+		}
+		if (phases.contains("2")) {
+			spraying();
+		}
+		if (phases.contains("3")) {
+			primesHog();
+		}
 		// The hog's connections are still reading its last streams: leave them to the server to cancel.
 		System.exit(0);
 	}
