@@ -197,6 +197,16 @@ class ConnectionLimitsTest {
 	}
 
 	@Test
+	void aBodyThatNeverArrivesDoesNotHoldTheConnection() throws IOException {
+		serve(new ConnectionLimits(SHORT, LONG, 256));
+		Socket client = connect();
+		send(client, "POST /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n0123456789");
+
+		assertThat(readResponse(client)).startsWith("HTTP/1.1 405");
+		assertThat(closedByServer(client)).isTrue();
+	}
+
+	@Test
 	void aStreamThatIsSendingIsNotClosedThoughItIsSilentForLongerThanEitherTimeout() {
 		serve(new ConnectionLimits(Duration.ofMillis(500), Duration.ofMillis(500), 256));
 

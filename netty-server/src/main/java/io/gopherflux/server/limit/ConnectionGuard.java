@@ -42,6 +42,9 @@ import reactor.netty.NettyPipeline;
  * request and from the first byte of each later one. Reactor Netty's idle timeout restarts on
  * every byte, so a client that drips a header a byte at a time (slowloris) would hold the
  * connection for ever without this; this one does not restart.</li>
+ * <li><b>Unread bodies</b>: a response that ends before its request's body has come in full closes
+ * the connection (no endpoint reads a body), rather than leave Reactor Netty waiting for the rest,
+ * which a client could drip for ever.</li>
  * </ul>
  * While a response is being sent (a stream, however long) neither timeout runs: the connection is
  * busy, not idle. The closures are counted in {@link LimitMetrics}, Reactor Netty's idle closures
@@ -190,6 +193,8 @@ public final class ConnectionGuard {
 		int inProgress;
 		/** Bytes came while a request was in progress, and no head since: part of the next one. */
 		boolean nextHeadBegun;
+		/** The last request's body has not come in full. */
+		boolean bodyPending;
 
 		HeadTimer(long timeoutNanos) {
 			this.timeoutNanos = timeoutNanos;
@@ -273,15 +278,37 @@ public final class ConnectionGuard {
 				timer.stop();
 				timer.inProgress++;
 				timer.nextHeadBegun = false;
+				timer.bodyPending = !(msg instanceof LastHttpContent);
+			}
+			else if (msg instanceof LastHttpContent) {
+				timer.bodyPending = false;
 			}
 			ctx.fireChannelRead(msg);
 		}
 
 		@Override
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-			if (msg instanceof LastHttpContent && timer.inProgress > 0 && --timer.inProgress == 0 && timer.nextHeadBegun) {
+			if (!(msg instanceof LastHttpContent)) {
+				ctx.write(msg, promise);
+				return;
+			}
+			if (timer.inProgress > 0 && --timer.inProgress == 0 && timer.nextHeadBegun) {
 				timer.nextHeadBegun = false;
 				timer.start(ctx);
+			}
+			if (timer.bodyPending) {
+				// Answered before its body came in full (no endpoint reads one): Reactor Netty would wait for
+				// the rest to keep the connection, and a client dripping it would hold the connection for ever.
+				// Checked again once the bytes read so far are decoded: a response written while its request
+				// is being read (a GET's empty body comes right after its head) is not cut short.
+				ChannelPromise written = promise.unvoid();
+				written.addListener(future -> ctx.executor().execute(() -> {
+					if (timer.bodyPending && timer.inProgress == 0) {
+						ctx.channel().close();
+					}
+				}));
+				ctx.write(msg, written);
+				return;
 			}
 			ctx.write(msg, promise);
 		}
