@@ -184,11 +184,20 @@ public final class ConnectionGuard {
 	 * The header-read timer of one connection, shared by the handler before the codec (which sees
 	 * bytes arrive) and the one after it (which sees whole request heads, and responses end). Only
 	 * ever touched on the connection's event loop.
+	 * <p>
+	 * A kept-alive connection serves many heads in one timeout, so the clock is one scheduled check
+	 * per connection, not one per request: a head records when it began, and the check, when it
+	 * comes, closes the connection if a head has been in progress for the whole timeout, waits again
+	 * for the rest of it if one began since, and lapses if none is in progress (the next head arms it).
 	 */
 	private final class HeadTimer {
 
+		static final long NO_HEAD = Long.MIN_VALUE;
+
 		final long timeoutNanos;
-		ScheduledFuture<?> timer;
+		ScheduledFuture<?> check;
+		/** When the head being read began, or {@link #NO_HEAD}. */
+		long headBegan = NO_HEAD;
 		/** Requests whose head has come and whose response has not ended. */
 		int inProgress;
 		/** Bytes came while a request was in progress, and no head since: part of the next one. */
@@ -201,24 +210,41 @@ public final class ConnectionGuard {
 		}
 
 		void start(ChannelHandlerContext ctx) {
-			if (timer == null && ctx.channel().isActive()) {
-				timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+			if (headBegan == NO_HEAD) {
+				headBegan = System.nanoTime();
+			}
+			if (check == null && ctx.channel().isActive()) {
+				arm(ctx, timeoutNanos);
 			}
 		}
 
 		void stop() {
-			if (timer != null) {
-				timer.cancel(false);
-				timer = null;
+			headBegan = NO_HEAD;
+		}
+
+		void cancel() {
+			if (check != null) {
+				check.cancel(false);
+				check = null;
 			}
 		}
 
+		private void arm(ChannelHandlerContext ctx, long delayNanos) {
+			check = ctx.executor().schedule(() -> expire(ctx), delayNanos, TimeUnit.NANOSECONDS);
+		}
+
 		private void expire(ChannelHandlerContext ctx) {
-			timer = null;
-			if (inProgress == 0 && ctx.channel().isActive()) {
-				metrics.connectionClosed(LimitMetrics.Closure.HEADER_READ_TIMEOUT);
-				ctx.close();
+			check = null;
+			if (headBegan == NO_HEAD || inProgress > 0 || !ctx.channel().isActive()) {
+				return;
 			}
+			long left = timeoutNanos - (System.nanoTime() - headBegan);
+			if (left > 0) {
+				arm(ctx, left);
+				return;
+			}
+			metrics.connectionClosed(LimitMetrics.Closure.HEADER_READ_TIMEOUT);
+			ctx.close();
 		}
 	}
 
@@ -252,7 +278,7 @@ public final class ConnectionGuard {
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
-			timer.stop();
+			timer.cancel();
 			ctx.fireChannelInactive();
 		}
 	}
