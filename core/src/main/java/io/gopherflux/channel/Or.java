@@ -88,9 +88,13 @@ public final class Or extends Mono<Void> implements Scannable {
 	}
 
 	private static Or create(Publisher<?>[] signals) {
-		// The array is our own copy: adapted in place, once, at assembly.
+		// The array is our own copy: adapted in place, once, at assembly (written only where a
+		// plain Publisher was wrapped: Flux and Mono inputs come back as they are).
 		for (int i = 0; i < signals.length; i++) {
-			signals[i] = Operators.toFluxOrMono(signals[i]);
+			Publisher<?> adapted = Operators.toFluxOrMono(signals[i]);
+			if (adapted != signals[i]) {
+				signals[i] = adapted;
+			}
 		}
 		// No inputs: an Or that subscribes nothing and so never completes.
 		return new Or(signals);
