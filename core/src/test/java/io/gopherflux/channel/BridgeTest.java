@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
@@ -310,7 +311,7 @@ class BridgeTest {
 		AtomicInteger outerCancels = new AtomicInteger();
 		Flux<Publisher<Integer>> outer = Flux.<Publisher<Integer>>just(Flux.never()).concatWith(Flux.never())
 				.doOnCancel(outerCancels::incrementAndGet);
-		RawSubscriber<Integer> subscriber = new RawSubscriber<>();
+		CoreRawSubscriber<Integer> subscriber = new CoreRawSubscriber<>();
 		Bridge.of(outer).subscribe(subscriber);
 		subscriber.subscription.request(-1);
 		assertThat(subscriber.error).isInstanceOf(IllegalArgumentException.class);
@@ -320,15 +321,43 @@ class BridgeTest {
 	@Test
 	void aCancelAfterAnInnerErrorDoesNotCancelTheOuterAgain() {
 		AtomicInteger outerCancels = new AtomicInteger();
-		Flux<Publisher<Integer>> outer = Flux.<Publisher<Integer>>just(Flux.error(new IllegalStateException("inner failed")))
-				.concatWith(Flux.never())
+		TestPublisher<Integer> inner = TestPublisher.create();
+		Flux<Publisher<Integer>> outer = Flux.<Publisher<Integer>>just(inner).concatWith(Flux.never())
 				.doOnCancel(outerCancels::incrementAndGet);
-		RawSubscriber<Integer> subscriber = new RawSubscriber<>();
+		CoreRawSubscriber<Integer> subscriber = new CoreRawSubscriber<>();
 		Bridge.of(outer).subscribe(subscriber);
-		subscriber.subscription.request(1);
+		inner.error(new IllegalStateException("inner failed"));
 		assertThat(subscriber.error).hasMessage("inner failed");
 		subscriber.subscription.cancel();
 		assertThat(outerCancels).hasValue(1);
+	}
+
+	/**
+	 * Records signals and passes every call through. Being a CoreSubscriber, it is not wrapped in
+	 * Reactor's StrictSubscriber, which answers a bad request and drops a late cancel by itself.
+	 */
+	static final class CoreRawSubscriber<T> implements CoreSubscriber<T> {
+
+		volatile Subscription subscription;
+		volatile Throwable error;
+
+		@Override
+		public void onSubscribe(Subscription s) {
+			subscription = s;
+		}
+
+		@Override
+		public void onNext(T t) {
+		}
+
+		@Override
+		public void onError(Throwable t) {
+			error = t;
+		}
+
+		@Override
+		public void onComplete() {
+		}
 	}
 
 	@Test
