@@ -61,6 +61,27 @@ class RateLimitTest {
 				.verify(Duration.ofSeconds(5));
 	}
 
+	/**
+	 * Issue 13: a bucket with every setting at its default, made inside the supplier, read
+	 * System.nanoTime while its timers were virtual, so the elements came at 0, 1, 3, 6 and 10 s.
+	 */
+	@Test
+	void aDefaultBucketMadeUnderVirtualTimeIsEntirelyVirtual() {
+		StepVerifier.withVirtualTime(() -> stamped(Flux.range(1, 5).transform(RateLimit.elements(TokenBucket.of(Limit.of(1), 1)))))
+				.expectSubscription()
+				.expectNext("1@0")
+				.thenAwait(Duration.ofSeconds(1))
+				.expectNext("2@1000")
+				.thenAwait(Duration.ofSeconds(1))
+				.expectNext("3@2000")
+				.thenAwait(Duration.ofSeconds(1))
+				.expectNext("4@3000")
+				.thenAwait(Duration.ofSeconds(1))
+				.expectNext("5@4000")
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+	}
+
 	@Test
 	void eachPermitLetsABatchThrough() {
 		StepVerifier.withVirtualTime(() -> stamped(Flux.range(1, 7).transform(RateLimit.batches(virtualBucket(Limit.of(1), 1), 3))))
