@@ -32,10 +32,13 @@ import reactor.util.context.Context;
  * Downstream is signalled by the source, by the permit's timer (only while no element is awaited,
  * so never during an {@code onNext}), and by a downstream {@code request(n <= 0)}, which must fail
  * the Flux and may come on any thread while the source is in {@code onNext}. That error is
- * serialized with the elements by {@link RateLimitSubscriber#emitting}, one CAS and one decrement
- * per element: the error is delivered at once when no element is, otherwise by the thread
+ * serialized with the elements by two flags kept beside the count of elements in flight
+ * ({@link RateLimitSubscriber#inFlight}): the atomic add that marks an element as being delivered
+ * and the one that counts it delivered are all it costs, one more than counting alone. The error
+ * goes downstream at once when no element is being delivered, otherwise from the thread
  * delivering it, as soon as its {@code onNext} returns. ({@link Operators#serialize} would do it
- * too, with a lock taken twice per element, for an error that almost never happens.)
+ * too, with a lock taken twice per element, for an error that almost never happens: that doubled
+ * the cost per element of {@code batches}.)
  */
 final class FluxRateLimit<T> extends FluxOperator<T, T> {
 
@@ -95,11 +98,21 @@ final class FluxRateLimit<T> extends FluxOperator<T, T> {
 		static final AtomicLongFieldUpdater<RateLimitSubscriber> REQUESTED =
 				AtomicLongFieldUpdater.newUpdater(RateLimitSubscriber.class, "requested");
 
-		/** Requested upstream and not yet received. */
+		/**
+		 * The elements requested upstream and not yet received ({@link #COUNT}, at most a batch), with
+		 * {@link #EMITTING} while one is being delivered downstream and {@link #FAILED} once a bad
+		 * request's error waits for that delivery or has gone downstream.
+		 */
 		volatile long inFlight;
 		@SuppressWarnings("rawtypes")
 		static final AtomicLongFieldUpdater<RateLimitSubscriber> IN_FLIGHT =
 				AtomicLongFieldUpdater.newUpdater(RateLimitSubscriber.class, "inFlight");
+		static final long EMITTING = 1L << 62;
+		static final long FAILED = 1L << 61;
+		static final long COUNT = FAILED - 1;
+
+		/** The error of a bad request; written before {@link #FAILED} is set. */
+		Throwable badRequest;
 
 		volatile int wip;
 		@SuppressWarnings("rawtypes")
@@ -111,18 +124,6 @@ final class FluxRateLimit<T> extends FluxOperator<T, T> {
 		@SuppressWarnings("rawtypes")
 		static final AtomicIntegerFieldUpdater<RateLimitSubscriber> STATE =
 				AtomicIntegerFieldUpdater.newUpdater(RateLimitSubscriber.class, "state");
-
-		/**
-		 * 1 while an element is delivered downstream; incremented by the error of a bad request,
-		 * which then waits for that delivery to end and is never followed by another element.
-		 */
-		volatile int emitting;
-		@SuppressWarnings("rawtypes")
-		static final AtomicIntegerFieldUpdater<RateLimitSubscriber> EMITTING =
-				AtomicIntegerFieldUpdater.newUpdater(RateLimitSubscriber.class, "emitting");
-
-		/** The error of a bad request; written before {@link #emitting} is incremented. */
-		Throwable badRequest;
 
 		/** null: no permit asked; a PermitSubscriber: waiting; GRANTED: granted, not yet counted; REVOKED. */
 		volatile Object pending;
@@ -160,18 +161,20 @@ final class FluxRateLimit<T> extends FluxOperator<T, T> {
 				}
 				return;
 			}
-			if (!EMITTING.compareAndSet(this, 0, 1)) {
+			if ((IN_FLIGHT.getAndAdd(this, EMITTING) & FAILED) != 0) {
 				// A bad request's error went downstream between the check above and here.
 				Operators.onNextDropped(t, actual.currentContext());
 				return;
 			}
 			actual.onNext(t);
-			if (EMITTING.decrementAndGet(this) != 0) {
+			long left = IN_FLIGHT.addAndGet(this, -EMITTING - 1);
+			if ((left & FAILED) != 0) {
+				// A bad request came during onNext: its error waited for it.
 				actual.onError(badRequest);
 				return;
 			}
 			// Only after onNext returns: the next permit (and a possible error) must not overlap it.
-			if (IN_FLIGHT.decrementAndGet(this) == 0) {
+			if (left == 0) {
 				drain();
 			}
 		}
@@ -204,7 +207,7 @@ final class FluxRateLimit<T> extends FluxOperator<T, T> {
 					s.cancel();
 					cancelPermit();
 					badRequest = Exceptions.nullOrNegativeRequestException(n);
-					if (EMITTING.getAndIncrement(this) == 0) {
+					if ((IN_FLIGHT.getAndAdd(this, FAILED) & EMITTING) == 0) {
 						actual.onError(badRequest);
 					}
 				}
@@ -258,7 +261,7 @@ final class FluxRateLimit<T> extends FluxOperator<T, T> {
 					}
 					long uncovered = requested - issued;
 					if (uncovered > 0) {
-						if (allowance == 0 && p == null && inFlight == 0) {
+						if (allowance == 0 && p == null && (inFlight & COUNT) == 0) {
 							if (local != null && local.tryAcquire()) {
 								allowance = batchSize;
 							}
@@ -308,7 +311,7 @@ final class FluxRateLimit<T> extends FluxOperator<T, T> {
 			if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
 				long r = requested;
 				// Delivered so far: what was requested upstream less what has not arrived yet.
-				return r == Long.MAX_VALUE ? r : r - (issued - inFlight);
+				return r == Long.MAX_VALUE ? r : r - (issued - (inFlight & COUNT));
 			}
 			if (key == Attr.TERMINATED) {
 				return state == TERMINATED;
