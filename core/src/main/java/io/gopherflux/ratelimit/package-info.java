@@ -2,11 +2,15 @@
  * Rate limiting (chapter 5) with the operations of Go's {@code golang.org/x/time/rate}, in one
  * process; {@code io.gopherflux.ratelimit.redis} shares a budget between processes.
  * <p>
- * {@link RateLimiter} is the contract: {@link RateLimiter#tryAcquire tryAcquire} takes permits
- * now or not at all, {@link RateLimiter#reserve reserve} takes them ahead of time and says how
- * long to wait (a {@link Reservation} that can be cancelled to give them back), and
- * {@link RateLimiter#acquire acquire} is a {@code Mono} that waits on a timer, never on a
- * thread. A {@link Limit} is a rate in events per second.
+ * {@link RateLimiter} is the contract every backend meets: {@link RateLimiter#reserve reserve} is
+ * one decision as a {@code Mono} (permits taken ahead of time, with how long to wait: a
+ * {@link Reservation} that can be cancelled to give them back), and
+ * {@link RateLimiter#acquire acquire}, built on it once, is a {@code Mono} that waits on a timer,
+ * never on a thread, honouring a deadline in the subscriber's {@code Context}.
+ * {@link LocalRateLimiter} adds what only an in-process limiter can do synchronously and without
+ * allocating: {@link LocalRateLimiter#tryAcquire tryAcquire} takes permits now or not at all, and
+ * {@link LocalRateLimiter#reserveNow reserveNow} reserves at once. A {@link Limit} is a rate in
+ * events per second.
  * <ul>
  * <li>{@link TokenBucket}: a lock-free token bucket (configured by {@link TokenBucketConfig},
  * reading a {@link NanoClock});</li>

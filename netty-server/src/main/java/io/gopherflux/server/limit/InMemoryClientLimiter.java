@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.gopherflux.ratelimit.LocalRateLimiter;
 import io.gopherflux.ratelimit.MultiLimiter;
-import io.gopherflux.ratelimit.RateLimiter;
 import io.gopherflux.ratelimit.RateLimiterMetrics;
 import io.gopherflux.ratelimit.Reservation;
 import io.gopherflux.ratelimit.TokenBucket;
@@ -68,7 +68,7 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 		Objects.requireNonNull(client, "client");
 		Objects.requireNonNull(plan, "plan");
 		ClientBuckets buckets = bucketsOf(plan.name() + '\u0000' + client, plan);
-		Reservation reservation = buckets.limiter.reserve(1, java.time.Duration.ZERO);
+		Reservation reservation = buckets.limiter.reserveNow(1, java.time.Duration.ZERO);
 		return Admission.of(reservation.ok(), buckets.remaining(), plan);
 	}
 
@@ -100,7 +100,7 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 
 		final Plan plan;
 		final TokenBucket[] buckets;
-		final RateLimiter limiter;
+		final LocalRateLimiter limiter;
 
 		ClientBuckets(Plan plan, Scheduler clock, RateLimiterMetrics metrics) {
 			this.plan = plan;

@@ -41,7 +41,7 @@ public final class RedisClientLimiter implements ClientLimiter {
 			tiers.add(quota.tier());
 		}
 		RedisRateLimiter limiter = limiters.limiter(plan.name() + ":" + client, tiers);
-		return limiter.reserveAsync(1, Duration.ZERO)
+		return limiter.reserve(1, Duration.ZERO)
 				.map(reservation -> admission(limiter, reservation, plan))
 				.onErrorMap(RateLimiterUnavailableException.class, e -> new ProblemException(
 						Problem.of(503, "limiter-unavailable", "Rate limiter unavailable", e.userMessage()),
