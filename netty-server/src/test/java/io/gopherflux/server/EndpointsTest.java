@@ -169,7 +169,9 @@ class EndpointsTest {
 		assertThat(events).extracting(e -> e.get("type")).containsOnly("start", "value", "pulse");
 		List<Map<String, Object>> starts = events.stream().filter(e -> e.get("type").equals("start")).toList();
 		assertThat(starts).as("the seed makes the ward fail at least twice").hasSizeGreaterThanOrEqualTo(3);
-		assertThat(events.get(0)).containsEntry("type", "start").containsEntry("ward", 1L).containsEntry("reason", null);
+		// The steward's pulses run on their own timer: one may come before the ward's first start.
+		List<Map<String, Object>> work = events.stream().filter(e -> !e.get("type").equals("pulse")).toList();
+		assertThat(work.get(0)).containsEntry("type", "start").containsEntry("ward", 1L).containsEntry("reason", null);
 		for (int i = 1; i < starts.size(); i++) {
 			assertThat(starts.get(i)).containsEntry("ward", (long) i + 1);
 			assertThat(starts.get(i).get("reason")).isIn("timeout", "error");
