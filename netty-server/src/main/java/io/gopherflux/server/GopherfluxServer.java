@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
 import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
+import io.gopherflux.server.http.HttpConformance;
 import io.gopherflux.server.limit.ClientLimiter;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
 import io.gopherflux.server.limit.RedisClientLimiter;
@@ -91,6 +94,7 @@ public final class GopherfluxServer implements AutoCloseable {
 					.host(config.host())
 					.port(config.port())
 					.channelGroup(channels)
+					.doOnChannelInit(HttpConformance::install)
 					.metrics(true, uri -> metricsUri(routes, uri))
 					.route(routes.andThen(GopherfluxRoutes.notFound()))
 					.bindNow();
