@@ -1,12 +1,15 @@
 package io.gopherflux.server.endpoints;
 
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.gopherflux.pipeline.FanOut;
 import io.gopherflux.pipeline.FanOutConfig;
 import io.gopherflux.server.http.EventEncoder;
+import io.gopherflux.server.http.Json;
+import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
@@ -15,7 +18,11 @@ import reactor.core.scheduler.Scheduler;
  * {@code GET /streams/primes?count=&workers=}: the book's prime finder. Random integers go through a
  * deliberately slow prime test fanned out over {@code workers} workers, fanned back in in
  * completion order, until {@code count} primes are found; each element is
- * {@code {"prime":n}}. A client that leaves cancels the workers still testing.
+ * {@code {"type":"prime","prime":n}} (SSE event {@code prime}) with the ID 1 for the first prime,
+ * 2 for the second and so on. A client resuming with {@code Last-Event-ID} gets the primes it has
+ * not had yet ({@code count} minus the ID), drawn from candidates of its own (the seed mixed with
+ * the ID), and a 204 once it has had them all. A client that leaves cancels the workers still
+ * testing.
  */
 public final class PrimesEndpoint implements Endpoint {
 
@@ -26,7 +33,31 @@ public final class PrimesEndpoint implements Endpoint {
 	/** Candidates are drawn from [2, BOUND). */
 	static final int BOUND = 2_000_000;
 
-	static final EventEncoder<Integer> ENCODER = EventEncoder.wholeNumber(null, "{\"prime\":");
+	/** A prime and its place in the stream, from 1. */
+	record Prime(long ordinal, int value) {
+	}
+
+	static final EventEncoder<Prime> ENCODER = new EventEncoder<>() {
+		private final byte[] name = Json.ascii("prime");
+		private final byte[] prefix = Json.ascii("{\"type\":\"prime\",\"prime\":");
+
+		@Override
+		public byte[] eventName(Prime prime) {
+			return name;
+		}
+
+		@Override
+		public void writeJson(Prime prime, ByteBuf out) {
+			out.writeBytes(prefix);
+			Json.writeLong(out, prime.value());
+			out.writeByte('}');
+		}
+
+		@Override
+		public long eventId(Prime prime) {
+			return prime.ordinal();
+		}
+	};
 
 	private final Streaming streaming;
 	private final Scheduler workers;
@@ -50,8 +81,18 @@ public final class PrimesEndpoint implements Endpoint {
 		long count = exchange.query().integer("count", 10, 1, MAX_COUNT);
 		int fanOut = (int) exchange.query().integer("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS);
 		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
+		OptionalLong seen = LastEventId.read(exchange, 1, count);
+		long had = seen.orElse(0);
+		if (had == count) {
+			return streaming.finished(exchange);
+		}
 		FanOutConfig config = FanOutConfig.defaults().withWorkers(fanOut).withScheduler(workers);
-		Flux<Integer> primes = candidates(seed).transform(FanOut.filter(config, PrimesEndpoint::isPrime)).take(count, true);
+		// A resumed stream draws other candidates than the first: the same ones would repeat its primes.
+		long candidateSeed = had == 0 ? seed : new SplittableRandom(seed + had).nextLong();
+		Flux<Prime> primes = candidates(candidateSeed)
+				.transform(FanOut.filter(config, PrimesEndpoint::isPrime))
+				.take(count - had, true)
+				.index((i, prime) -> new Prime(had + 1 + i, prime));
 		return streaming.send(exchange, primes, ENCODER);
 	}
 
