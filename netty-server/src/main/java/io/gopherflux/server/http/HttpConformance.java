@@ -38,8 +38,9 @@ import reactor.netty.NettyPipeline;
  * <ul>
  * <li>a request the decoder could not read: 414 for a request line too long, 431 for header
  * fields too large, 400 for anything else malformed;</li>
- * <li>a version other than {@code HTTP/1.x}: 505 ({@code HTTP/1.2} and later minors are served as
- * HTTP/1.1, as RFC 9112 section 2.3 asks);</li>
+ * <li>a version other than {@code HTTP/1.x}: 400 {@code unsupported-http-version} rather than RFC
+ * 9110's 505, since a client's mistake is never a server error here ({@code HTTP/1.2} and later
+ * minors are served as HTTP/1.1, as RFC 9112 section 2.3 asks);</li>
  * <li>an HTTP/1.1 request without a {@code Host} field, and any request with two, or with a value
  * that is not a host and port: 400 (RFC 9112 section 3.2).</li>
  * </ul>
@@ -109,7 +110,7 @@ public final class HttpConformance extends ChannelDuplexHandler {
 			return Problem.of(400, "bad-request", "Malformed request", "the request line does not end in HTTP/1.1");
 		}
 		if (version.majorVersion() != 1) {
-			return Problem.of(505, "http-version-not-supported", "HTTP version not supported",
+			return Problem.of(400, "unsupported-http-version", "HTTP version not supported",
 					"this server speaks HTTP/1.1 (and HTTP/1.0), not " + version.text());
 		}
 		if (version.minorVersion() > 1) {

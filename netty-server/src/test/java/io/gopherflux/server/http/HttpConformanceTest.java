@@ -85,7 +85,7 @@ class HttpConformanceTest {
 	}
 
 	@ParameterizedTest
-	@CsvSource({"HTTP/2.0, 505, http-version-not-supported", "HTTP/0.9, 505, http-version-not-supported",
+	@CsvSource({"HTTP/2.0, 400, unsupported-http-version", "HTTP/0.9, 400, unsupported-http-version",
 			"HTTX/1.1, 400, bad-request"})
 	void anotherVersionIsRefused(String version, int status, String kind) {
 		Problem problem = HttpConformance.check(request(HttpVersion.valueOf(version), "h"));
