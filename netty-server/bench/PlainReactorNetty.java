@@ -20,7 +20,7 @@ public class PlainReactorNetty {
 					String count = new QueryStringDecoder(request.uri()).parameters()
 							.getOrDefault("count", java.util.List.of("10")).get(0);
 					return response.header(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson")
-							.sendString(Flux.range(0, Integer.parseInt(count)).map(i -> "{\"value\":" + i + "}\n"));
+							.sendString(Flux.range(0, Integer.parseInt(count)).map(i -> "{\"type\":\"value\",\"value\":" + i + "}\n"));
 				}))
 				.bindNow();
 		System.out.println("plain Reactor Netty peer on port " + server.port());

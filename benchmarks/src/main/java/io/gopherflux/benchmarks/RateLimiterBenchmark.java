@@ -8,17 +8,22 @@ import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.gopherflux.ratelimit.Limit;
+import io.gopherflux.ratelimit.MultiLimiter;
 import io.gopherflux.ratelimit.NanoClock;
+import io.gopherflux.ratelimit.RateLimit;
 import io.gopherflux.ratelimit.TokenBucket;
 import io.gopherflux.ratelimit.TokenBucketConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.Blackhole;
+import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -26,8 +31,14 @@ import reactor.core.scheduler.Schedulers;
  * calls), one shared limiter per benchmark, on 1 and on 2 threads: gopherflux's {@link TokenBucket}
  * against Bucket4j's lock-free bucket, Resilience4j's {@code AtomicRateLimiter} and Guava's
  * {@code RateLimiter}. {@code floor} is one {@code System.nanoTime()} plus one CAS, the least any
- * of them can do; {@code gopherfluxSchedulerClock} is the bucket reading
- * {@code Schedulers.parallel().now(NANOSECONDS)} instead of its dedicated nanosecond clock.
+ * of them can do. {@code gopherflux} is a bucket with every setting at its default;
+ * {@code gopherfluxSchedulerClock} and {@code gopherfluxSystemClock} set its clock explicitly, to
+ * {@code Schedulers.parallel().now(NANOSECONDS)} and to {@code System.nanoTime()};
+ * {@code multiLimiter} asks two such buckets at once.
+ * <p>
+ * {@code elements} and {@code batches} are per element, not per call: {@value #ELEMENTS} elements
+ * of {@code Flux.range} through {@code RateLimit.elements} (a permit per element) and
+ * {@code RateLimit.batches(64)} on one thread, every permit granted at once.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,9 +47,14 @@ public class RateLimiterBenchmark {
 
 	private static final double RATE = 1e9;
 	private static final int BURST = 1_000_000;
+	static final int ELEMENTS = 1_000;
 
 	TokenBucket gopherflux;
 	TokenBucket gopherfluxSchedulerClock;
+	TokenBucket gopherfluxSystemClock;
+	MultiLimiter multiLimiter;
+	Flux<Integer> elements;
+	Flux<Integer> batches;
 	Bucket bucket4j;
 	AtomicRateLimiter resilience4j;
 	com.google.common.util.concurrent.RateLimiter guava;
@@ -50,6 +66,12 @@ public class RateLimiterBenchmark {
 		gopherfluxSchedulerClock = TokenBucket.of(TokenBucketConfig.builder(Limit.of(RATE), BURST)
 				.clock(NanoClock.of(Schedulers.parallel()))
 				.build());
+		gopherfluxSystemClock = TokenBucket.of(TokenBucketConfig.builder(Limit.of(RATE), BURST)
+				.clock(NanoClock.system())
+				.build());
+		multiLimiter = MultiLimiter.of(TokenBucket.of(Limit.of(RATE), BURST), TokenBucket.of(Limit.of(RATE / 2), BURST));
+		elements = Flux.range(0, ELEMENTS).transform(RateLimit.elements(TokenBucket.of(Limit.of(RATE), BURST)));
+		batches = Flux.range(0, ELEMENTS).transform(RateLimit.batches(TokenBucket.of(Limit.of(RATE), BURST), 64));
 		bucket4j = Bucket.builder()
 				.addLimit(limit -> limit.capacity(BURST).refillGreedy((long) RATE, Duration.ofSeconds(1)))
 				.build();
@@ -101,6 +123,38 @@ public class RateLimiterBenchmark {
 	@Threads(2)
 	public boolean gopherfluxSchedulerClock2() {
 		return gopherfluxSchedulerClock.tryAcquire();
+	}
+
+	@Benchmark
+	@Threads(1)
+	public boolean gopherfluxSystemClock1() {
+		return gopherfluxSystemClock.tryAcquire();
+	}
+
+	@Benchmark
+	@Threads(2)
+	public boolean gopherfluxSystemClock2() {
+		return gopherfluxSystemClock.tryAcquire();
+	}
+
+	@Benchmark
+	@Threads(1)
+	public boolean multiLimiter1() {
+		return multiLimiter.tryAcquire();
+	}
+
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(ELEMENTS)
+	public void elements(Blackhole blackhole) {
+		elements.subscribe(blackhole::consume);
+	}
+
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(ELEMENTS)
+	public void batches(Blackhole blackhole) {
+		batches.subscribe(blackhole::consume);
 	}
 
 	@Benchmark

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * One rate-limiting decision against a local redis-server, per call, on 1 and 2 threads sharing one
  * key (as two callers of one budget): gopherflux's {@link RedisRateLimiter} (one EVALSHA per
- * decision) against Bucket4j's Lettuce backend (compare-and-swap: read the state, then a CAS script,
+ * decision; {@code reserve(1, ZERO)}, Go's {@code AllowN}, waited for with {@code block()}) against Bucket4j's Lettuce backend (compare-and-swap: read the state, then a CAS script,
  * again on a lost race). Both buckets have a million tokens a second and a burst of a million, so
  * every call is granted and only the decision's cost is measured. gopherflux fails closed with a
  * one-second timeout, so every decision counted is Redis's. Run it with
@@ -82,14 +82,14 @@ public class RedisRateLimiterBenchmark {
 
 	@Benchmark
 	@Threads(1)
-	public boolean gopherfluxTryAcquire1() {
-		return gopherflux.tryAcquire();
+	public boolean gopherfluxReserve1() {
+		return gopherflux.reserve(1, Duration.ZERO).block().ok();
 	}
 
 	@Benchmark
 	@Threads(2)
-	public boolean gopherfluxTryAcquire2() {
-		return gopherflux.tryAcquire();
+	public boolean gopherfluxReserve2() {
+		return gopherflux.reserve(1, Duration.ZERO).block().ok();
 	}
 
 	@Benchmark
@@ -107,13 +107,13 @@ public class RedisRateLimiterBenchmark {
 	@Benchmark
 	@Threads(1)
 	public boolean gopherfluxTwoTiers1() {
-		return gopherfluxTwoTiers.tryAcquire();
+		return gopherfluxTwoTiers.reserve(1, Duration.ZERO).block().ok();
 	}
 
 	@Benchmark
 	@Threads(2)
 	public boolean gopherfluxTwoTiers2() {
-		return gopherfluxTwoTiers.tryAcquire();
+		return gopherfluxTwoTiers.reserve(1, Duration.ZERO).block().ok();
 	}
 
 	@Benchmark

@@ -70,8 +70,9 @@ public final class RedisRoundTrips {
 		};
 		System.out.printf("%-22s %7s %10s %12s  %s%n", "limiter", "callers", "decisions", "round trips", "commands Redis ran, per decision");
 		for (int callers : new int[] { 1, 2 }) {
-			count(redis, "gopherflux", callers, decisions, gopherflux::tryAcquire, scriptCalls);
-			count(redis, "gopherflux, two tiers", callers, decisions, twoTiers::tryAcquire, scriptCalls);
+			count(redis, "gopherflux", callers, decisions, () -> gopherflux.reserve(1, Duration.ZERO).block().ok(), scriptCalls);
+			count(redis, "gopherflux, two tiers", callers, decisions, () -> twoTiers.reserve(1, Duration.ZERO).block().ok(),
+					scriptCalls);
 			count(redis, "bucket4j (CAS)", callers, decisions, () -> bucket4j.tryConsume(1), bucket4jSent::get);
 		}
 		gopherfluxRedis.close();

@@ -5,12 +5,14 @@ import java.util.Queue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.stream.Stream;
 
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
 import reactor.core.Fuseable;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.util.concurrent.Queues;
@@ -29,17 +31,23 @@ import reactor.util.context.Context;
  * <b>Completion</b>: when the outer has completed and the last inner has completed.
  * <b>Errors</b>: an inner's error is emitted at once and cancels the outer; an error from the
  * outer is emitted at the next boundary, when the current inner (if any) has completed, and the
- * inners still queued are dropped without being subscribed.
- * <b>Cancellation</b>: cancels the current inner and the outer and drops the queued inners.
+ * inners still queued are discarded without being subscribed.
+ * <b>Cancellation</b>: cancels the current inner and the outer (once) and discards the queued
+ * inners ({@code Operators.onDiscard}: the inner Publishers themselves, never subscribed), as it
+ * discards a value the current inner delivers after the cancel. A bad request ({@code n <= 0})
+ * counts as a cancellation and then signals an {@link IllegalArgumentException}.
  * <p>
  * Reactor's {@code Flux.concat(Publisher)} has close semantics; this one keeps emission free of
  * per-element serialization (terminal signals are only emitted between inners) and lets the
  * prefetch of the outer go down to one. Constant inners ({@code Mono.just}, {@code Flux.empty})
- * are read without being subscribed, as concat does.
+ * are read without being subscribed, as concat does; a plain {@link Publisher} inner or outer
+ * (neither Flux nor Mono) is adapted with {@code Flux.from}. The returned Flux passes through
+ * {@code Flux.onAssembly}, so assembly hooks ({@code Hooks.onOperatorDebug()},
+ * {@code Hooks.onEachOperator}) see it.
  *
  * @param <T> the type of the values
  */
-public final class Bridge<T> extends Flux<T> {
+public final class Bridge<T> extends Flux<T> implements Scannable {
 
 	/** How many inners are requested ahead by default: one, as the book's bridge reads them. */
 	public static final int DEFAULT_PREFETCH = 1;
@@ -76,12 +84,31 @@ public final class Bridge<T> extends Flux<T> {
 		if (prefetch < 1) {
 			throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
 		}
-		return new Bridge<>(sources, prefetch);
+		return onAssembly(new Bridge<>(Operators.toFluxOrMono(sources), prefetch));
 	}
 
 	@Override
 	public void subscribe(CoreSubscriber<? super T> actual) {
 		sources.subscribe(new BridgeMain<>(actual, prefetch));
+	}
+
+	@Override
+	public int getPrefetch() {
+		return prefetch;
+	}
+
+	@Override
+	public Object scanUnsafe(Attr key) {
+		if (key == Attr.PARENT) {
+			return sources;
+		}
+		if (key == Attr.PREFETCH) {
+			return prefetch;
+		}
+		if (key == Attr.RUN_STYLE) {
+			return Attr.RunStyle.SYNC;
+		}
+		return null;
 	}
 
 	/*
@@ -92,15 +119,20 @@ public final class Bridge<T> extends Flux<T> {
 	 * - current inner done: its unused demand is void, so forwarded drops back to produced.
 	 * Only the current inner emits values, and terminal signals are emitted by drain() only while
 	 * no inner is active, so no serialization is needed on the value path.
+	 * The outer subscription is cancelled through OUTER (swapped for the cancelled marker), so a
+	 * cancel, a bad request and an inner's error together cancel it once.
 	 */
-	static final class BridgeMain<T> implements CoreSubscriber<Publisher<? extends T>>, Subscription {
+	static final class BridgeMain<T> implements CoreSubscriber<Publisher<? extends T>>, Subscription, Scannable {
 
 		final CoreSubscriber<? super T> actual;
 		final int prefetch;
 		final int limit;
 		final Queue<Publisher<? extends T>> queue;
 
-		Subscription outer;
+		volatile Subscription outer;
+		@SuppressWarnings("rawtypes")
+		static final AtomicReferenceFieldUpdater<BridgeMain, Subscription> OUTER =
+				AtomicReferenceFieldUpdater.newUpdater(BridgeMain.class, Subscription.class, "outer");
 
 		volatile boolean outerDone;
 		Throwable outerError;
@@ -128,11 +160,12 @@ public final class Bridge<T> extends Flux<T> {
 		Thread owner;
 		boolean again;
 
-		// Owned by drain().
+		// Owned by drain() (signalled is read by scans as well).
 		T pendingScalar;
 		long forwarded;
 		int consumed;
 		boolean terminated;
+		boolean signalled;
 
 		// Written by the current inner only; read by drain() after the inner is done.
 		long produced;
@@ -154,7 +187,9 @@ public final class Bridge<T> extends Flux<T> {
 			if (Operators.validate(outer, s)) {
 				outer = s;
 				actual.onSubscribe(this);
-				s.request(prefetch);
+				if (!cancelled) {
+					s.request(prefetch);
+				}
 			}
 		}
 
@@ -165,13 +200,14 @@ public final class Bridge<T> extends Flux<T> {
 				return;
 			}
 			if (p == null) {
-				outer.cancel();
+				Operators.terminate(OUTER, this);
 				onError(new NullPointerException("sources emitted a null Publisher"));
 				return;
 			}
 			if (!queue.offer(p)) {
-				outer.cancel();
-				onError(Operators.onOperatorError(outer,
+				Operators.terminate(OUTER, this);
+				Operators.onDiscard(p, actual.currentContext());
+				onError(Operators.onOperatorError(null,
 						Exceptions.failWithOverflow("sources emitted more than the " + prefetch + " requested"),
 						p, actual.currentContext()));
 				return;
@@ -217,9 +253,9 @@ public final class Bridge<T> extends Flux<T> {
 				return;
 			}
 			cancelled = true;
-			// Cancelled here as well as in drain(): a synchronous inner may be emitting inside
-			// drain's request call right now, and only a cancel can stop it.
-			outer.cancel();
+			// Cancelled here rather than only in drain(): a synchronous inner may be emitting
+			// inside drain's request call right now, and only a cancel can stop it.
+			Operators.terminate(OUTER, this);
 			BridgeInner<T> inner = current;
 			if (inner != null) {
 				inner.cancel();
@@ -244,14 +280,12 @@ public final class Bridge<T> extends Flux<T> {
 			int missed = 1;
 			for (;;) {
 				owner = Thread.currentThread();
+				boolean ended;
 				do {
 					again = false;
-					if (step()) {
-						owner = null;
-						return;
-					}
+					ended = step();
 				}
-				while (again);
+				while (again && !ended);
 				owner = null;
 				missed = WIP.addAndGet(this, -missed);
 				if (missed == 0) {
@@ -260,15 +294,23 @@ public final class Bridge<T> extends Flux<T> {
 			}
 		}
 
-		/** One pass of the state machine; true once the sequence has ended. */
+		/**
+		 * One pass of the state machine; true once the sequence has ended. WIP is released after
+		 * the end as well, so that a pass made for a late signal discards what it brought.
+		 */
 		private boolean step() {
 			if (terminated) {
+				// An inner the outer delivered after the end (it was in flight) is discarded.
+				if (!queue.isEmpty()) {
+					Operators.onDiscardQueueWithClear(queue, actual.currentContext(), null);
+				}
 				return true;
 			}
 			if (cancelled) {
 				terminated = true;
 				cancelAll();
 				if (badRequest != null) {
+					signalled = true;
 					actual.onError(badRequest);
 				}
 				return true;
@@ -277,6 +319,7 @@ public final class Bridge<T> extends Flux<T> {
 			if (ie != null) {
 				terminated = true;
 				cancelAll();
+				signalled = true;
 				actual.onError(ie);
 				return true;
 			}
@@ -300,7 +343,8 @@ public final class Bridge<T> extends Flux<T> {
 				boolean d = outerDone;
 				if (d && outerError != null) {
 					terminated = true;
-					queue.clear();
+					Operators.onDiscardQueueWithClear(queue, actual.currentContext(), null);
+					signalled = true;
 					actual.onError(outerError);
 					return true;
 				}
@@ -308,6 +352,7 @@ public final class Bridge<T> extends Flux<T> {
 				if (next == null) {
 					if (d) {
 						terminated = true;
+						signalled = true;
 						actual.onComplete();
 						return true;
 					}
@@ -339,7 +384,7 @@ public final class Bridge<T> extends Flux<T> {
 					replenish();
 					inner = new BridgeInner<>(this);
 					current = inner;
-					next.subscribe(inner);
+					Operators.toFluxOrMono(next).subscribe(inner);
 					// The inner may have completed, failed or subscribed synchronously: look again.
 					again = true;
 				}
@@ -367,23 +412,69 @@ public final class Bridge<T> extends Flux<T> {
 		private void replenish() {
 			if (++consumed == limit) {
 				consumed = 0;
+				// After a cancel this is the cancelled marker, whose request does nothing.
 				outer.request(limit);
 			}
 		}
 
 		private void cancelAll() {
-			pendingScalar = null;
-			outer.cancel();
+			Operators.terminate(OUTER, this);
 			BridgeInner<T> inner = current;
 			current = null;
 			if (inner != null) {
 				inner.cancel();
 			}
-			queue.clear();
+			Context ctx = actual.currentContext();
+			T scalar = pendingScalar;
+			if (scalar != null) {
+				pendingScalar = null;
+				Operators.onDiscard(scalar, ctx);
+			}
+			Operators.onDiscardQueueWithClear(queue, ctx, null);
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return outer;
+			}
+			if (key == Attr.ACTUAL) {
+				return actual;
+			}
+			if (key == Attr.PREFETCH) {
+				return prefetch;
+			}
+			if (key == Attr.BUFFERED) {
+				return queue.size() + (pendingScalar != null ? 1 : 0);
+			}
+			if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+				long r = requested;
+				return r == Long.MAX_VALUE ? r : r - produced;
+			}
+			if (key == Attr.CANCELLED) {
+				return cancelled;
+			}
+			if (key == Attr.TERMINATED) {
+				return signalled;
+			}
+			if (key == Attr.ERROR) {
+				Throwable e = innerError;
+				return e != null ? e : outerError;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
+		}
+
+		@Override
+		public Stream<? extends Scannable> inners() {
+			BridgeInner<T> inner = current;
+			return inner != null ? Stream.of(inner) : Stream.empty();
 		}
 	}
 
-	static final class BridgeInner<T> implements CoreSubscriber<T> {
+	static final class BridgeInner<T> implements CoreSubscriber<T>, Scannable {
 
 		final BridgeMain<T> parent;
 
@@ -416,8 +507,14 @@ public final class Bridge<T> extends Flux<T> {
 				Operators.onNextDropped(t, currentContext());
 				return;
 			}
-			parent.produced++;
-			parent.actual.onNext(t);
+			BridgeMain<T> p = parent;
+			if (p.cancelled) {
+				// In flight when the bridge was cancelled.
+				Operators.onDiscard(t, currentContext());
+				return;
+			}
+			p.produced++;
+			p.actual.onNext(t);
 		}
 
 		@Override
@@ -441,6 +538,26 @@ public final class Bridge<T> extends Flux<T> {
 
 		void cancel() {
 			Operators.terminate(S, this);
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return s;
+			}
+			if (key == Attr.ACTUAL) {
+				return parent;
+			}
+			if (key == Attr.CANCELLED) {
+				return !done && s == Operators.cancelledSubscription();
+			}
+			if (key == Attr.TERMINATED) {
+				return done;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
 		}
 	}
 }

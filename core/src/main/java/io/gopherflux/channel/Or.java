@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.stream.Stream;
 
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.Scannable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
@@ -32,9 +34,12 @@ import reactor.util.context.Context;
  * <li><b>Cancellation</b>: cancels every input subscribed so far and stops subscribing the rest.</li>
  * </ul>
  * Inputs are subscribed in order on the subscribing thread; if one fires while they are being
- * subscribed, the remaining ones are never subscribed.
+ * subscribed, the remaining ones are never subscribed. An input that is a plain
+ * {@link Publisher} rather than a Flux or Mono is adapted with {@code Flux.from} (assembly hooks,
+ * context propagation), and the result passes through {@code Mono.onAssembly}, so
+ * {@code Hooks.onOperatorDebug()} and {@code Hooks.onEachOperator} see it.
  */
-public final class Or extends Mono<Void> {
+public final class Or extends Mono<Void> implements Scannable {
 
 	private final Publisher<?>[] signals;
 
@@ -54,7 +59,7 @@ public final class Or extends Mono<Void> {
 		for (int i = 0; i < copy.length; i++) {
 			Objects.requireNonNull(copy[i], "signals[" + i + "]");
 		}
-		return create(copy);
+		return onAssembly(create(copy));
 	}
 
 	/**
@@ -71,7 +76,7 @@ public final class Or extends Mono<Void> {
 			for (int i = 0; i < array.length; i++) {
 				Objects.requireNonNull(array[i], "signals[" + i + "]");
 			}
-			return create(array);
+			return onAssembly(create(array));
 		}
 		List<Publisher<?>> list = new ArrayList<>();
 		int i = 0;
@@ -79,13 +84,19 @@ public final class Or extends Mono<Void> {
 			list.add(Objects.requireNonNull(signal, "signals[" + i + "]"));
 			i++;
 		}
-		return create(list.toArray(new Publisher<?>[0]));
+		return onAssembly(create(list.toArray(new Publisher<?>[0])));
 	}
 
-	private static Mono<Void> create(Publisher<?>[] signals) {
-		if (signals.length == 0) {
-			return Mono.never();
+	private static Or create(Publisher<?>[] signals) {
+		// The array is our own copy: adapted in place, once, at assembly (written only where a
+		// plain Publisher was wrapped: Flux and Mono inputs come back as they are).
+		for (int i = 0; i < signals.length; i++) {
+			Publisher<?> adapted = Operators.toFluxOrMono(signals[i]);
+			if (adapted != signals[i]) {
+				signals[i] = adapted;
+			}
 		}
+		// No inputs: an Or that subscribes nothing and so never completes.
 		return new Or(signals);
 	}
 
@@ -96,12 +107,25 @@ public final class Or extends Mono<Void> {
 		parent.subscribe(signals);
 	}
 
+	@Override
+	public Object scanUnsafe(Attr key) {
+		if (key == Attr.RUN_STYLE) {
+			return Attr.RunStyle.SYNC;
+		}
+		return null;
+	}
+
 	/*
-	 * State machine: DONE goes 0 -> 1 exactly once, by the first input to fire (complete), the
-	 * first input to fail (error), a cancel, or a bad request. Whoever wins it cancels every
-	 * input subscribed so far and stops the subscription loop; only the winner signals downstream.
+	 * State machine: DONE goes from ACTIVE to TERMINATED or CANCELLED exactly once: to TERMINATED
+	 * by the first input to fire (complete), the first input to fail (error) or a bad request, to
+	 * CANCELLED by a cancel. Whoever wins it cancels every input subscribed so far and stops the
+	 * subscription loop; only the winner signals downstream.
 	 */
-	static final class OrCoordinator implements Subscription {
+	static final class OrCoordinator implements Subscription, Scannable {
+
+		static final int ACTIVE = 0;
+		static final int TERMINATED = 1;
+		static final int CANCELLED = 2;
 
 		final CoreSubscriber<? super Void> actual;
 		final OrInner[] inners;
@@ -123,20 +147,20 @@ public final class Or extends Mono<Void> {
 
 		void subscribe(Publisher<?>[] signals) {
 			OrInner[] a = inners;
-			for (int i = 0; i < a.length && done == 0; i++) {
+			for (int i = 0; i < a.length && done == ACTIVE; i++) {
 				signals[i].subscribe(a[i]);
 			}
 		}
 
 		void fire(OrInner winner) {
-			if (DONE.compareAndSet(this, 0, 1)) {
+			if (DONE.compareAndSet(this, ACTIVE, TERMINATED)) {
 				cancelAllBut(winner);
 				actual.onComplete();
 			}
 		}
 
 		void fail(OrInner loser, Throwable t) {
-			if (DONE.compareAndSet(this, 0, 1)) {
+			if (DONE.compareAndSet(this, ACTIVE, TERMINATED)) {
 				cancelAllBut(loser);
 				actual.onError(t);
 			}
@@ -147,7 +171,7 @@ public final class Or extends Mono<Void> {
 
 		@Override
 		public void request(long n) {
-			if (n <= 0 && DONE.compareAndSet(this, 0, 1)) {
+			if (n <= 0 && DONE.compareAndSet(this, ACTIVE, TERMINATED)) {
 				// Rule 3.9, even though a Mono<Void> never emits a value.
 				cancelAllBut(null);
 				actual.onError(Exceptions.nullOrNegativeRequestException(n));
@@ -156,9 +180,31 @@ public final class Or extends Mono<Void> {
 
 		@Override
 		public void cancel() {
-			if (DONE.compareAndSet(this, 0, 1)) {
+			if (DONE.compareAndSet(this, ACTIVE, CANCELLED)) {
 				cancelAllBut(null);
 			}
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.ACTUAL) {
+				return actual;
+			}
+			if (key == Attr.CANCELLED) {
+				return done == CANCELLED;
+			}
+			if (key == Attr.TERMINATED) {
+				return done == TERMINATED;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
+		}
+
+		@Override
+		public Stream<? extends Scannable> inners() {
+			return Stream.of(inners);
 		}
 
 		private void cancelAllBut(OrInner keep) {
@@ -171,7 +217,7 @@ public final class Or extends Mono<Void> {
 		}
 	}
 
-	static final class OrInner implements CoreSubscriber<Object> {
+	static final class OrInner implements CoreSubscriber<Object>, Scannable {
 
 		final OrCoordinator parent;
 
@@ -230,6 +276,28 @@ public final class Or extends Mono<Void> {
 
 		void cancel() {
 			Operators.terminate(S, this);
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return s;
+			}
+			if (key == Attr.ACTUAL) {
+				return parent;
+			}
+			if (key == Attr.CANCELLED) {
+				// cancelQuickly() leaves the subscription in place: an input that did not fire
+				// once the coordinator is done has been cancelled.
+				return !fired && (parent.done != OrCoordinator.ACTIVE || s == Operators.cancelledSubscription());
+			}
+			if (key == Attr.TERMINATED) {
+				return fired;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
 		}
 
 		/*

@@ -1,16 +1,21 @@
 package io.gopherflux.channel;
 
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.stream.Stream;
 
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 /**
@@ -29,10 +34,25 @@ import reactor.util.context.Context;
  * <li><b>Cancellation</b> by one branch follows the {@link WhenOneCancels} policy: by default the
  * other branch keeps receiving, alone setting the pace; with {@link WhenOneCancels#CANCEL_BOTH}
  * the source is cancelled and the other branch completes, as closing Go's done channel ends
- * both outputs. When both branches have cancelled, the source is cancelled.</li>
+ * both outputs. When both branches have cancelled, the source is cancelled. A value that reaches
+ * no branch (in flight when the source was cancelled) is discarded ({@code Operators.onDiscard}).</li>
  * <li><b>Bad requests</b> (n &lt;= 0) fail that branch with an {@link IllegalArgumentException}
  * and count as its cancellation.</li>
+ * <li><b>Threads</b>: values are emitted on the source's thread; the source is asked for more
+ * from within a branch's {@code request}, so a synchronous source emits on the requesting
+ * thread. A {@code cancel()} never asks the source for anything (rule 3.5: it must return
+ * promptly, and a synchronous endless source would keep it emitting for the other branch
+ * forever). When a cancellation with {@link WhenOneCancels#KEEP_OTHER} leaves the other branch
+ * with demand the source has not been asked for yet, that demand is requested from the hand-off
+ * {@link Scheduler} ({@link Schedulers#boundedElastic()} unless given), so from then on a
+ * synchronous source emits on that scheduler's thread; if another thread is already asking the
+ * source for more at that moment, that thread takes the demand over instead.</li>
+ * <li><b>Context</b>: the source sees both branches' {@link Context}s merged; where both hold
+ * the same key, the first branch's value wins.</li>
  * </ul>
+ * The source, if a plain {@link Publisher}, is adapted with {@code Flux.from}, and both branches
+ * pass through {@code Flux.onAssembly}, so assembly hooks ({@code Hooks.onOperatorDebug()},
+ * {@code Hooks.onEachOperator}) see them.
  *
  * @param <T> the type of the values
  */
@@ -49,10 +69,10 @@ public final class Tee<T> {
 	private final Flux<T> first;
 	private final Flux<T> second;
 
-	private Tee(Publisher<? extends T> source, WhenOneCancels policy) {
-		TeeMain<T> main = new TeeMain<>(source, policy);
-		this.first = new TeeBranch<>(main, 0);
-		this.second = new TeeBranch<>(main, 1);
+	private Tee(Publisher<? extends T> source, WhenOneCancels policy, Scheduler handOff) {
+		TeeMain<T> main = new TeeMain<>(source, policy, handOff);
+		this.first = TeeBranch.assemble(new TeeBranch<>(main, 0));
+		this.second = TeeBranch.assemble(new TeeBranch<>(main, 1));
 	}
 
 	/**
@@ -68,7 +88,8 @@ public final class Tee<T> {
 	}
 
 	/**
-	 * Splits {@code source} into two lockstep branches.
+	 * Splits {@code source} into two lockstep branches; the demand a cancelled branch leaves to
+	 * the other one is requested from {@link Schedulers#boundedElastic()}.
 	 *
 	 * @param source the values to split
 	 * @param policy what a branch's cancellation does to the other branch
@@ -78,20 +99,46 @@ public final class Tee<T> {
 	public static <T> Tee<T> split(Publisher<? extends T> source, WhenOneCancels policy) {
 		Objects.requireNonNull(source, "source");
 		Objects.requireNonNull(policy, "policy");
-		return new Tee<>(source, policy);
+		return new Tee<>(source, policy, Schedulers.boundedElastic());
 	}
 
-	/** The first branch (the book's {@code out1}). */
+	/**
+	 * Splits {@code source} into two lockstep branches.
+	 *
+	 * @param source    the values to split
+	 * @param policy    what a branch's cancellation does to the other branch
+	 * @param scheduler where the demand a cancelled branch leaves to the other one is requested
+	 *                  from the source when no request is under way (see the class comment);
+	 *                  with a synchronous source, the other branch's values are then emitted there
+	 * @param <T>       the type of the values
+	 * @return the pair of branches
+	 */
+	public static <T> Tee<T> split(Publisher<? extends T> source, WhenOneCancels policy, Scheduler scheduler) {
+		Objects.requireNonNull(source, "source");
+		Objects.requireNonNull(policy, "policy");
+		Objects.requireNonNull(scheduler, "scheduler");
+		return new Tee<>(source, policy, scheduler);
+	}
+
+	/**
+	 * The first branch (the book's {@code out1}).
+	 *
+	 * @return the branch; it accepts one subscriber
+	 */
 	public Flux<T> first() {
 		return first;
 	}
 
-	/** The second branch (the book's {@code out2}). */
+	/**
+	 * The second branch (the book's {@code out2}).
+	 *
+	 * @return the branch; it accepts one subscriber
+	 */
 	public Flux<T> second() {
 		return second;
 	}
 
-	static final class TeeBranch<T> extends Flux<T> {
+	static final class TeeBranch<T> extends Flux<T> implements Scannable {
 
 		final TeeMain<T> main;
 		final int index;
@@ -101,30 +148,52 @@ public final class Tee<T> {
 			this.index = index;
 		}
 
+		static <T> Flux<T> assemble(TeeBranch<T> branch) {
+			return onAssembly(branch);
+		}
+
 		@Override
 		public void subscribe(CoreSubscriber<? super T> actual) {
 			main.add(actual, index);
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return main.source;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
 		}
 	}
 
 	/*
 	 * State machine:
 	 * - each branch is claimed once (a second subscriber is refused) and its slot is filled after
-	 *   its onSubscribe; SUBSCRIBED counts the filled slots and the one that makes it two
-	 *   subscribes the source;
-	 * - drain(), under WIP, is the only caller of request on the source: it requests
+	 *   its onSubscribe; SUBSCRIBED counts the filled slots and the one that makes it two merges
+	 *   the branches' contexts and subscribes the source;
+	 * - the drain loop, under WIP, is the only caller of request on the source: it requests
 	 *   min(demand of the live branches) - requestedUpstream, where a cancelled branch has
 	 *   unbounded demand; the source is cancelled as soon as both branches are gone or STOP is set;
+	 * - a branch's cancel enters the loop as a canceller, which never requests: if it finds demand
+	 *   to forward, it hands the loop, WIP still held, to a task on the hand-off scheduler, which
+	 *   goes on as a requester; requests meanwhile only add to WIP and are served by that task;
 	 * - values and terminal signals go straight from the source to the live branches: the demand
 	 *   rule guarantees both can take every value, so there is no queue.
 	 * With CANCEL_BOTH the other branch must be completed from the cancelling thread; EMITTING
 	 * (taken around every delivery in that mode only) keeps that completion from overlapping a
 	 * value in flight: whoever leaves EMITTING non-zero behind delivers the completion.
 	 */
-	static final class TeeMain<T> implements CoreSubscriber<T> {
+	static final class TeeMain<T> implements CoreSubscriber<T>, Scannable {
 
 		final Publisher<? extends T> source;
 		final WhenOneCancels policy;
+		final Scheduler handOff;
+
+		// Both branches' contexts, merged once before the source is subscribed.
+		volatile Context context;
 
 		volatile BranchSubscription<T> first;
 		volatile BranchSubscription<T> second;
@@ -161,12 +230,16 @@ public final class Tee<T> {
 		volatile boolean stop;
 		boolean done;
 
-		// Owned by drain().
+		// Owned by the drain loop.
 		long requestedUpstream;
 
-		TeeMain(Publisher<? extends T> source, WhenOneCancels policy) {
-			this.source = source;
+		// Written by the source's onNext only: every value goes to both branches (or none).
+		long received;
+
+		TeeMain(Publisher<? extends T> source, WhenOneCancels policy, Scheduler handOff) {
+			this.source = Operators.toFluxOrMono(source);
 			this.policy = policy;
+			this.handOff = handOff;
 		}
 
 		void add(CoreSubscriber<? super T> actual, int index) {
@@ -192,15 +265,18 @@ public final class Tee<T> {
 				return;
 			}
 			if (SUBSCRIBED.incrementAndGet(this) == 2 && !(gone(first) && gone(second))) {
+				Context a = first.context;
+				Context b = second.context;
+				// The first branch's entries are put last, so they win a clash.
+				context = b.isEmpty() ? a : a.isEmpty() ? b : b.putAll(a.readOnly());
 				source.subscribe(this);
 			}
 		}
 
 		@Override
 		public Context currentContext() {
-			BranchSubscription<T> b = first;
-			CoreSubscriber<? super T> a = b != null ? b.actual : null;
-			return a != null ? a.currentContext() : Context.empty();
+			Context c = context;
+			return c != null ? c : Context.empty();
 		}
 
 		@Override
@@ -216,19 +292,27 @@ public final class Tee<T> {
 				Operators.onNextDropped(t, currentContext());
 				return;
 			}
+			received++;
 			if (policy == WhenOneCancels.CANCEL_BOTH) {
 				if (EMITTING.getAndIncrement(this) != 0) {
+					// The branches are being completed: the value is too late for both.
+					Operators.onDiscard(t, currentContext());
 					return;
 				}
-				first.next(t);
-				second.next(t);
+				deliver(t);
 				if (EMITTING.decrementAndGet(this) != 0) {
 					completeBoth();
 				}
 				return;
 			}
-			first.next(t);
-			second.next(t);
+			deliver(t);
+		}
+
+		private void deliver(T t) {
+			boolean taken = first.next(t);
+			if (!second.next(t) && !taken) {
+				Operators.onDiscard(t, currentContext());
+			}
 		}
 
 		@Override
@@ -265,13 +349,13 @@ public final class Tee<T> {
 					completeBoth();
 				}
 			}
-			// Cancelled here rather than in drain(): a synchronous source may be emitting inside
-			// drain's request call right now, and only a cancel can stop it.
+			// Cancelled here rather than in the drain loop: a synchronous source may be emitting
+			// inside the loop's request call right now, and only a cancel can stop it.
 			if (stop || (gone(first) && gone(second))) {
 				Operators.terminate(UPSTREAM, this);
 			}
-			else {
-				drain();
+			else if (WIP.getAndIncrement(this) == 0) {
+				drainLoop(1, false);
 			}
 		}
 
@@ -287,16 +371,26 @@ public final class Tee<T> {
 		}
 
 		void drain() {
-			if (WIP.getAndIncrement(this) != 0) {
-				return;
+			if (WIP.getAndIncrement(this) == 0) {
+				drainLoop(1, true);
 			}
-			int missed = 1;
+		}
+
+		/**
+		 * The loop that forwards demand, entered with WIP held. A canceller ({@code mayRequest}
+		 * false) that finds demand to forward hands the loop over instead of requesting itself.
+		 */
+		void drainLoop(int missed, boolean mayRequest) {
 			for (;;) {
 				Subscription s = upstream;
 				if (s != null && s != Operators.cancelledSubscription()) {
 					long target = Math.min(demand(first), demand(second));
 					long r = requestedUpstream;
 					if (target > r) {
+						if (!mayRequest) {
+							handOff(missed);
+							return;
+						}
 						requestedUpstream = target;
 						s.request(target == Long.MAX_VALUE ? Long.MAX_VALUE : target - r);
 					}
@@ -306,6 +400,44 @@ public final class Tee<T> {
 					return;
 				}
 			}
+		}
+
+		private void handOff(int missed) {
+			try {
+				handOff.schedule(() -> drainLoop(missed, true));
+			}
+			catch (RejectedExecutionException e) {
+				// A disposed scheduler: better to emit here than to leave the other branch stalled.
+				drainLoop(missed, true);
+			}
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return upstream;
+			}
+			if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+				long r = requestedUpstream;
+				return r == Long.MAX_VALUE ? r : r - received;
+			}
+			if (key == Attr.CANCELLED) {
+				return upstream == Operators.cancelledSubscription();
+			}
+			if (key == Attr.TERMINATED) {
+				return done;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
+		}
+
+		@Override
+		public Stream<? extends Scannable> inners() {
+			BranchSubscription<T> a = first;
+			BranchSubscription<T> b = second;
+			return a == null ? Stream.ofNullable(b) : b == null ? Stream.of(a) : Stream.of(a, b);
 		}
 
 		private static boolean gone(BranchSubscription<?> b) {
@@ -320,9 +452,10 @@ public final class Tee<T> {
 		}
 	}
 
-	static final class BranchSubscription<T> implements Subscription {
+	static final class BranchSubscription<T> implements Subscription, Scannable {
 
 		final TeeMain<T> main;
+		final Context context;
 
 		// Dropped on cancel and on termination so a finished subscriber can be collected (rule 3.13).
 		CoreSubscriber<? super T> actual;
@@ -342,6 +475,7 @@ public final class Tee<T> {
 		BranchSubscription(CoreSubscriber<? super T> actual, TeeMain<T> main) {
 			this.actual = actual;
 			this.main = main;
+			this.context = actual.currentContext();
 		}
 
 		@Override
@@ -371,11 +505,14 @@ public final class Tee<T> {
 			main.branchCancelled();
 		}
 
-		void next(T t) {
+		/** Delivers {@code t}; false if this branch is over and did not take it. */
+		boolean next(T t) {
 			CoreSubscriber<? super T> a = actual;
 			if (a != null && !cancelled) {
 				a.onNext(t);
+				return true;
 			}
+			return false;
 		}
 
 		void error(Throwable t) {
@@ -392,6 +529,33 @@ public final class Tee<T> {
 				actual = null;
 				a.onComplete();
 			}
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return main;
+			}
+			if (key == Attr.ACTUAL) {
+				return actual;
+			}
+			if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+				if (cancelled || terminated != 0) {
+					return 0L;
+				}
+				long r = requested;
+				return r == Long.MAX_VALUE ? r : r - main.received;
+			}
+			if (key == Attr.CANCELLED) {
+				return cancelled;
+			}
+			if (key == Attr.TERMINATED) {
+				return terminated != 0 && !cancelled;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
 		}
 	}
 }

@@ -47,6 +47,9 @@ public final class Deadline {
 	/**
 	 * A context writer that sets the deadline to {@code deadline}, unless an earlier one is
 	 * already present; use it with {@code contextWrite}.
+	 *
+	 * @param deadline the deadline
+	 * @return the context writer
 	 */
 	public static Function<Context, Context> at(Instant deadline) {
 		Objects.requireNonNull(deadline, "deadline");
@@ -56,6 +59,10 @@ public final class Deadline {
 	/**
 	 * A context writer that sets the deadline to {@code timeout} after the moment of subscription
 	 * on {@code clock}, as Go's {@code context.WithTimeout}, unless an earlier one is present.
+	 *
+	 * @param timeout how long after subscription the deadline falls; zero or more
+	 * @param clock   the scheduler whose clock gives the moment of subscription
+	 * @return the context writer
 	 */
 	public static Function<Context, Context> after(Duration timeout, Scheduler clock) {
 		Objects.requireNonNull(timeout, "timeout");
@@ -66,7 +73,12 @@ public final class Deadline {
 		return ctx -> put(ctx, now(clock).plus(timeout));
 	}
 
-	/** The deadline in this context, if one was set. */
+	/**
+	 * The deadline in this context.
+	 *
+	 * @param ctx the context to read
+	 * @return the deadline, or empty if none was set
+	 */
 	public static Optional<Instant> of(ContextView ctx) {
 		Objects.requireNonNull(ctx, "ctx");
 		return ctx.getOrEmpty(KEY);
@@ -78,6 +90,9 @@ public final class Deadline {
 	 * Read in milliseconds on purpose: Reactor's {@code Scheduler.now} gives wall-clock time only
 	 * for milliseconds and coarser units, and {@code System.nanoTime()} (whose origin is arbitrary)
 	 * for finer ones, which would put deadlines made from {@link Instant#now()} decades away.
+	 *
+	 * @param clock the scheduler to read
+	 * @return the scheduler's current instant
 	 */
 	public static Instant now(Scheduler clock) {
 		Objects.requireNonNull(clock, "clock");
@@ -88,6 +103,10 @@ public final class Deadline {
 	 * The time left until the deadline in this context, on the clock's current instant: negative or
 	 * zero once it has passed, empty when no deadline was set. Use it to fail fast, as Go code
 	 * compares {@code ctx.Deadline()} with the time an operation needs.
+	 *
+	 * @param ctx   the context to read
+	 * @param clock the scheduler whose clock gives the current instant
+	 * @return the time left, or empty if no deadline was set
 	 */
 	public static Optional<Duration> remaining(ContextView ctx, Scheduler clock) {
 		Objects.requireNonNull(ctx, "ctx");
@@ -114,6 +133,8 @@ public final class Deadline {
 	 *
 	 * @param operation what the source does, for the error's message
 	 * @param clock     the scheduler whose clock and timer the deadline is read on
+	 * @param <T>       the type of the values
+	 * @return a function for {@code transform}
 	 */
 	@SuppressWarnings("unchecked")
 	public static <T> Function<Publisher<T>, Publisher<T>> enforce(String operation, Scheduler clock) {
@@ -124,7 +145,13 @@ public final class Deadline {
 				: enforceFlux(Flux.from(source), operation, clock);
 	}
 
-	/** {@link #enforce(String, Scheduler)} on {@link Schedulers#parallel()}'s clock. */
+	/**
+	 * {@link #enforce(String, Scheduler)} on {@link Schedulers#parallel()}'s clock.
+	 *
+	 * @param operation what the source does, for the error's message
+	 * @param <T>       the type of the values
+	 * @return a function for {@code transform}
+	 */
 	public static <T> Function<Publisher<T>, Publisher<T>> enforce(String operation) {
 		return enforce(operation, Schedulers.parallel());
 	}

@@ -19,6 +19,7 @@ public class DeadlineExceededException extends GopherfluxException {
 
 	private static final String USER_MESSAGE = "The request ran out of time; retrying may help.";
 
+	/** The deadline that passed, or would have been passed. */
 	private final Instant deadline;
 
 	/**
@@ -37,6 +38,7 @@ public class DeadlineExceededException extends GopherfluxException {
 	 * @param operation what was abandoned, e.g. {@code locale lookup}
 	 * @param deadline  the deadline read from the Context
 	 * @param now       the instant, on the scheduler's clock, at which it was noticed
+	 * @return the error
 	 */
 	public static DeadlineExceededException passed(String operation, Instant deadline, Instant now) {
 		Objects.requireNonNull(operation, "operation");
@@ -53,6 +55,12 @@ public class DeadlineExceededException extends GopherfluxException {
 	/**
 	 * {@code operation} did not start because it would need {@code wait} from {@code now}, which
 	 * ends after the deadline: failing at once, as Go's {@code rate.Limiter.WaitN} does.
+	 *
+	 * @param operation what did not start
+	 * @param deadline  the deadline read from the Context
+	 * @param now       the instant, on the scheduler's clock, at which the wait would have begun
+	 * @param wait      how long the operation would have waited
+	 * @return the error
 	 */
 	public static DeadlineExceededException wouldPass(String operation, Instant deadline, Instant now,
 			Duration wait) {
@@ -69,7 +77,11 @@ public class DeadlineExceededException extends GopherfluxException {
 				+ " would pass the deadline " + deadline, deadline, context);
 	}
 
-	/** The deadline that passed, or would have been passed. */
+	/**
+	 * The deadline that passed, or would have been passed.
+	 *
+	 * @return the deadline
+	 */
 	public Instant deadline() {
 		return deadline;
 	}

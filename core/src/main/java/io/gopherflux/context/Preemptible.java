@@ -38,6 +38,7 @@ public final class Preemptible {
 		/**
 		 * Runs the next chunk of work on {@code state}.
 		 *
+		 * @param state the computation's state, changed in place
 		 * @return {@code true} when the computation is complete, {@code false} if more chunks remain
 		 */
 		boolean run(S state);
@@ -58,6 +59,9 @@ public final class Preemptible {
 	 * @param initialState makes the state for one subscription
 	 * @param chunk        runs one chunk of work
 	 * @param result       turns the final state into the emitted value
+	 * @param <S>          the type of the computation's mutable state
+	 * @param <R>          the type of the result
+	 * @return the result, computed on each subscription
 	 */
 	public static <S, R> Mono<R> compute(Supplier<? extends S> initialState, Chunk<? super S> chunk,
 			Function<? super S, ? extends R> result) {

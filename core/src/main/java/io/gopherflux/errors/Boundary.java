@@ -83,6 +83,11 @@ public final class Boundary<E extends GopherfluxException> {
 	 * {@code wrapper}. It wraps well-formed errors of other modules; add raw exceptions that are
 	 * known edge cases with {@link #knownEdgeCases(Class[])}.
 	 *
+	 * @param module    the module's name; not blank
+	 * @param errorType the module's error type
+	 * @param wrapper   makes the module's error from an escaping one
+	 * @param <E>       the module's error type
+	 * @return the boundary
 	 * @throws IllegalArgumentException if {@code module} is blank
 	 */
 	public static <E extends GopherfluxException> Boundary<E> of(String module, Class<E> errorType,
@@ -99,6 +104,9 @@ public final class Boundary<E extends GopherfluxException> {
 	/**
 	 * A boundary like this one that also wraps raw exceptions of these types (and their subtypes),
 	 * which the module knows how to describe to a user.
+	 *
+	 * @param types the raw exception types to wrap
+	 * @return the new boundary
 	 */
 	@SafeVarargs
 	public final Boundary<E> knownEdgeCases(Class<? extends Throwable>... types) {
@@ -110,7 +118,7 @@ public final class Boundary<E extends GopherfluxException> {
 		return new Boundary<>(module, errorType, wrapper, Collections.unmodifiableList(all));
 	}
 
-	/** The name of the module, put into every wrapped error's context under {@code module}. */
+	/** {@return the name of the module, put into every wrapped error's context under {@code module}} */
 	public String module() {
 		return module;
 	}
@@ -120,7 +128,9 @@ public final class Boundary<E extends GopherfluxException> {
 	 * {@code error} itself when it already is the module's error or is a raw exception that is not
 	 * a known edge case (a bug).
 	 *
+	 * @param error   the escaping error
 	 * @param context the call site's key/values, added to the wrapped error's context
+	 * @return what escapes the module
 	 * @throws NullPointerException if the wrapper returns {@code null}
 	 */
 	public Throwable wrapError(Throwable error, Map<String, ?> context) {
@@ -139,7 +149,12 @@ public final class Boundary<E extends GopherfluxException> {
 		return Objects.requireNonNull(wrapped, "the wrapper of module " + module + " returned null");
 	}
 
-	/** {@link #wrapError(Throwable, Map)} with no call-site context. */
+	/**
+	 * {@link #wrapError(Throwable, Map)} with no call-site context.
+	 *
+	 * @param error the escaping error
+	 * @return what escapes the module
+	 */
 	public Throwable wrapError(Throwable error) {
 		return wrapError(error, Map.of());
 	}
@@ -150,6 +165,8 @@ public final class Boundary<E extends GopherfluxException> {
 	 * {@link #wrapError(Throwable, Map)} says. A {@code Mono} stays a {@code Mono}.
 	 *
 	 * @param context the call site's key/values (copied), added to each wrapped error's context
+	 * @param <T>     the type of the values
+	 * @return a function for {@code transform}
 	 */
 	@SuppressWarnings("unchecked")
 	public <T> Function<Publisher<T>, Publisher<T>> wrap(Map<String, ?> context) {
@@ -161,7 +178,12 @@ public final class Boundary<E extends GopherfluxException> {
 				: Flux.from(source).onErrorMap(mapper);
 	}
 
-	/** {@link #wrap(Map)} with no call-site context. */
+	/**
+	 * {@link #wrap(Map)} with no call-site context.
+	 *
+	 * @param <T> the type of the values
+	 * @return a function for {@code transform}
+	 */
 	public <T> Function<Publisher<T>, Publisher<T>> wrap() {
 		return wrap(Map.of());
 	}

@@ -18,8 +18,11 @@ import reactor.util.Loggers;
  * and the log entry holds everything: ID, UTC time, type, message, context of every well-formed
  * error in the cause chain, stack hash, and the full stack trace with causes.
  * <p>
- * Logging goes through Reactor's {@link Loggers}, so it lands in SLF4J when the application has
- * it and in {@code java.util.logging} otherwise, without core depending on either.
+ * Logging goes through Reactor's {@link Loggers}, without core depending on any logging library:
+ * to SLF4J when it is on the classpath; otherwise to Reactor's console logger (errors on
+ * {@code System.err}), or to {@code java.util.logging} when the system property
+ * {@code reactor.logging.fallback} is {@code JDK}. An application that wants the entries in its
+ * own log should have SLF4J, or pass its logger to {@link #log(Logger)}.
  * <pre>{@code
  * mono.onErrorResume(e -> {
  *     ErrorReport report = ErrorReport.of(e).log();
@@ -39,7 +42,12 @@ public final class ErrorReport {
 		this.bug = bug;
 	}
 
-	/** A report in which any {@link GopherfluxException} is well formed. */
+	/**
+	 * A report in which any {@link GopherfluxException} is well formed.
+	 *
+	 * @param error the error that reached the top
+	 * @return the report
+	 */
 	public static ErrorReport of(Throwable error) {
 		return of(error, GopherfluxException.class);
 	}
@@ -47,6 +55,10 @@ public final class ErrorReport {
 	/**
 	 * A report in which only errors of {@code wellFormed} are known edge cases; use it at the top
 	 * of a program whose outermost module has its own error type.
+	 *
+	 * @param error      the error that reached the top
+	 * @param wellFormed the type of the errors that are known edge cases
+	 * @return the report
 	 */
 	public static ErrorReport of(Throwable error, Class<? extends GopherfluxException> wellFormed) {
 		Objects.requireNonNull(error, "error");
@@ -60,27 +72,27 @@ public final class ErrorReport {
 		return new ErrorReport(new UnexpectedException(error), true);
 	}
 
-	/** The log ID: the reported error's ID. */
+	/** {@return the log ID: the reported error's ID} */
 	public String id() {
 		return error.id();
 	}
 
-	/** Whether the error is a bug rather than a known edge case. */
+	/** {@return whether the error is a bug rather than a known edge case} */
 	public boolean bug() {
 		return bug;
 	}
 
-	/** The reported error: the well-formed one, or the {@link UnexpectedException} wrapping a bug. */
+	/** {@return the reported error: the well-formed one, or the {@link UnexpectedException} wrapping a bug} */
 	public GopherfluxException error() {
 		return error;
 	}
 
-	/** The line for the user, without the ID. */
+	/** {@return the line for the user, without the ID} */
 	public String userMessage() {
 		return error.userMessage();
 	}
 
-	/** The line for the user: {@code [id] user message}. */
+	/** {@return the line for the user: {@code [id] user message}} */
 	public String display() {
 		return "[" + id() + "] " + userMessage();
 	}
@@ -89,6 +101,8 @@ public final class ErrorReport {
 	 * The full log entry, keyed by the ID on its first line: one header line, one line per
 	 * well-formed error in the cause chain (ID, UTC time, context), then the stack trace with all
 	 * causes and suppressed errors.
+	 *
+	 * @return the entry
 	 */
 	public String logEntry() {
 		StringWriter text = new StringWriter();
@@ -112,14 +126,23 @@ public final class ErrorReport {
 		return text.toString();
 	}
 
-	/** Logs the {@linkplain #logEntry() entry} at error level to {@code logger}; returns this report. */
+	/**
+	 * Logs the {@linkplain #logEntry() entry} at error level to {@code logger}.
+	 *
+	 * @param logger where to log
+	 * @return this report
+	 */
 	public ErrorReport log(Logger logger) {
 		Objects.requireNonNull(logger, "logger");
 		logger.error(logEntry());
 		return this;
 	}
 
-	/** Logs the entry to the logger {@code io.gopherflux.errors}; returns this report. */
+	/**
+	 * Logs the entry at error level to the logger {@code io.gopherflux.errors}.
+	 *
+	 * @return this report
+	 */
 	public ErrorReport log() {
 		return log(LOG);
 	}

@@ -20,10 +20,15 @@ public class GopherfluxException extends RuntimeException {
 	private static final long serialVersionUID = 1L;
 	private static final char[] ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
 
+	/** The ID of this occurrence. */
 	private final String id;
+	/** When it was created. */
 	private final Instant time;
+	/** The line for a user. */
 	private final String userMessage;
+	/** Whether retrying may help. */
 	private final boolean retryable;
+	/** Where and under what conditions it happened. */
 	private final Map<String, Object> context;
 
 	/**
@@ -46,27 +51,27 @@ public class GopherfluxException extends RuntimeException {
 		this.time = Instant.now();
 	}
 
-	/** A short random ID that names this occurrence in logs and in responses. */
+	/** {@return a short random ID that names this occurrence in logs and in responses} */
 	public String id() {
 		return id;
 	}
 
-	/** When the error was created, in UTC. */
+	/** {@return when the error was created, in UTC} */
 	public Instant time() {
 		return time;
 	}
 
-	/** A friendly one-line message for the end user. */
+	/** {@return a friendly one-line message for the end user} */
 	public String userMessage() {
 		return userMessage;
 	}
 
-	/** Whether the same operation may succeed if tried again later. */
+	/** {@return whether the same operation may succeed if tried again later} */
 	public boolean retryable() {
 		return retryable;
 	}
 
-	/** Key/values that say where and under what conditions the error happened. */
+	/** {@return key/values that say where and under what conditions the error happened} */
 	public Map<String, Object> context() {
 		return context;
 	}
@@ -74,6 +79,8 @@ public class GopherfluxException extends RuntimeException {
 	/**
 	 * A hash of the stack trace's frames (class, method, line), stable across occurrences of the
 	 * same failure in the same build, so that log entries can be grouped by it.
+	 *
+	 * @return the hash, 16 hexadecimal digits
 	 */
 	public String stackHash() {
 		long h = 0xcbf29ce484222325L;

@@ -39,12 +39,12 @@ public sealed interface Beat<T> permits Beat.Pulse, Beat.Value {
 		return new Value<>(Objects.requireNonNull(value, "value"));
 	}
 
-	/** Whether this beat is the pulse. */
+	/** {@return whether this beat is the pulse} */
 	default boolean isPulse() {
 		return this instanceof Pulse;
 	}
 
-	/** Whether this beat carries a value. */
+	/** {@return whether this beat carries a value} */
 	default boolean isValue() {
 		return this instanceof Value;
 	}
@@ -75,7 +75,12 @@ public sealed interface Beat<T> permits Beat.Pulse, Beat.Value {
 	 */
 	record Value<T>(T value) implements Beat<T> {
 
-		/** @throws NullPointerException if {@code value} is null */
+		/**
+		 * Rejects a {@code null} value.
+		 *
+		 * @param value the result, not {@code null}
+		 * @throws NullPointerException if {@code value} is null
+		 */
 		public Value {
 			Objects.requireNonNull(value, "value");
 		}

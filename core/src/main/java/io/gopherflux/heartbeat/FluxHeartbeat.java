@@ -4,11 +4,13 @@ import java.util.Queue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.stream.Stream;
 
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.util.concurrent.Queues;
@@ -16,21 +18,27 @@ import reactor.util.context.Context;
 
 /**
  * Merges a stream of results with a stream of pulse triggers into one stream of {@link Beat}s:
- * results keep full backpressure (at most {@code prefetch} of them are requested ahead), while a
- * pulse trigger that finds no outstanding demand is dropped on the spot.
+ * results keep full backpressure (they are asked for no more than downstream has asked for and
+ * not yet received, and at most {@code prefetch} ahead), while a pulse trigger that finds no
+ * outstanding demand is dropped on the spot.
  *
  * @param <T> the type of the results
  */
-final class FluxHeartbeat<T> extends Flux<Beat<T>> {
+final class FluxHeartbeat<T> extends Flux<Beat<T>> implements Scannable {
 
 	final Publisher<? extends T> results;
 	final Publisher<?> pulses;
 	final int prefetch;
 
-	FluxHeartbeat(Publisher<? extends T> results, Publisher<?> pulses, int prefetch) {
+	private FluxHeartbeat(Publisher<? extends T> results, Publisher<?> pulses, int prefetch) {
 		this.results = results;
 		this.pulses = pulses;
 		this.prefetch = prefetch;
+	}
+
+	/** The operator, through Reactor's assembly hooks; foreign sources become Reactor ones. */
+	static <T> Flux<Beat<T>> create(Publisher<? extends T> results, Publisher<?> pulses, int prefetch) {
+		return onAssembly(new FluxHeartbeat<>(Operators.toFluxOrMono(results), Operators.toFluxOrMono(pulses), prefetch));
 	}
 
 	@Override
@@ -41,18 +49,38 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 		results.subscribe(main.resultSubscriber);
 	}
 
+	@Override
+	public int getPrefetch() {
+		return prefetch;
+	}
+
+	@Override
+	public Object scanUnsafe(Attr key) {
+		if (key == Attr.PREFETCH) {
+			return prefetch;
+		}
+		if (key == Attr.RUN_STYLE) {
+			return Attr.RunStyle.SYNC;
+		}
+		return null;
+	}
+
 	/*
 	 * State machine, advanced by drain() under the WIP counter:
 	 * - queued results are emitted while there is demand;
-	 * - a pulse trigger sets `pulse`; the next pass of drain() emits one pulse if demand is left
-	 *   after the results, and otherwise drops it (several triggers during one pass make at most
-	 *   one pulse): pulses are never held for later;
+	 * - results are asked only for demand downstream made and that they have not been asked for
+	 *   yet (at most `prefetch` in flight or queued), in batches of `limit` unless nothing is in
+	 *   flight; a pulse may take demand that the results were asked for, then the result waits in
+	 *   the queue for the next request, which the queue's bound of `prefetch` always has room for;
+	 * - a pulse trigger is parked in `pendingPulse`; the next pass of drain() emits one pulse if
+	 *   demand is left after the results, and otherwise discards the trigger: pulses are never
+	 *   held for later, and a trigger replaced by a newer one before a pass is discarded too;
 	 * - the results' completion or error is emitted once the queued results are drained: a
 	 *   result is never lost to a later error; an error of the pulses or a bad request is emitted
-	 *   at once and drops the queued results; completion of the pulses only stops the pulses;
+	 *   at once and discards the queued results; completion of the pulses only stops the pulses;
 	 * - cancellation, error or completion cancel both sources.
 	 */
-	static final class HeartbeatMain<T> implements Subscription {
+	static final class HeartbeatMain<T> implements Subscription, Scannable {
 
 		final CoreSubscriber<? super Beat<T>> actual;
 		final int prefetch;
@@ -76,14 +104,20 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 		static final AtomicReferenceFieldUpdater<HeartbeatMain, Throwable> ERROR =
 				AtomicReferenceFieldUpdater.newUpdater(HeartbeatMain.class, Throwable.class, "error");
 
-		volatile boolean pulse;
+		volatile Object pendingPulse;
+		@SuppressWarnings("rawtypes")
+		static final AtomicReferenceFieldUpdater<HeartbeatMain, Object> PENDING_PULSE =
+				AtomicReferenceFieldUpdater.newUpdater(HeartbeatMain.class, Object.class, "pendingPulse");
+
 		volatile boolean resultsDone;
 		Throwable resultsError;
 		volatile boolean cancelled;
+		volatile boolean terminated;
 
-		// Owned by drain().
-		long emitted;
-		int consumed;
+		// Owned by drain(); volatile only for scanUnsafe.
+		volatile long emitted;
+		volatile long askedOfResults;
+		volatile long taken;
 
 		HeartbeatMain(CoreSubscriber<? super Beat<T>> actual, int prefetch) {
 			this.actual = actual;
@@ -118,9 +152,21 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 			if (ERROR.compareAndSet(this, null, t)) {
 				drain();
 			}
-			else {
+			else if (!cancelled && !terminated) {
 				Operators.onErrorDropped(t, actual.currentContext());
 			}
+		}
+
+		void pulse(Object trigger) {
+			Object replaced = PENDING_PULSE.getAndSet(this, trigger);
+			if (replaced != null) {
+				Operators.onDiscard(replaced, actual.currentContext());
+			}
+			if (terminated || cancelled) {
+				discardPendingPulse();
+				return;
+			}
+			drain();
 		}
 
 		void drain() {
@@ -131,6 +177,7 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 			for (;;) {
 				long r = requested;
 				long e = emitted;
+				long t = taken;
 				for (;;) {
 					if (checkTerminated()) {
 						return;
@@ -144,22 +191,24 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 					}
 					actual.onNext(new Beat.Value<>(v));
 					e++;
-					if (++consumed == limit) {
-						consumed = 0;
-						resultSubscriber.s.request(limit);
-					}
+					t++;
 				}
+				taken = t;
 				if (checkTerminated()) {
 					return;
 				}
-				if (pulse) {
-					pulse = false;
+				Object trigger = PENDING_PULSE.getAndSet(this, null);
+				if (trigger != null) {
 					if (e != requested) {
 						actual.onNext(Beat.pulse());
 						e++;
 					}
+					else {
+						Operators.onDiscard(trigger, actual.currentContext());
+					}
 				}
 				emitted = e;
+				askResults(e);
 				missed = WIP.addAndGet(this, -missed);
 				if (missed == 0) {
 					return;
@@ -167,20 +216,40 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 			}
 		}
 
+		// The results see downstream's own demand: a watchdog on them runs only while it waits.
+		private void askResults(long e) {
+			Subscription s = resultSubscriber.s;
+			if (s == null || resultsDone) {
+				return;
+			}
+			long r = requested;
+			long demand = r == Long.MAX_VALUE ? Long.MAX_VALUE : r - e;
+			long inFlight = askedOfResults - taken;
+			long wanted = Math.min(demand, prefetch) - inFlight;
+			if (wanted > 0 && (inFlight == 0 || wanted >= limit)) {
+				askedOfResults += wanted;
+				s.request(wanted);
+			}
+		}
+
 		// Once it returns true the WIP counter is never released, so drain() never runs again.
 		private boolean checkTerminated() {
 			if (cancelled) {
+				terminated = true;
 				cancelSources();
 				return true;
 			}
 			Throwable ex = error;
 			if (ex != null) {
+				terminated = true;
 				cancelSources();
 				actual.onError(ex);
 				return true;
 			}
 			if (resultsDone && queue.isEmpty()) {
+				terminated = true;
 				pulseSubscriber.cancel();
+				discardPendingPulse();
 				Throwable failure = resultsError;
 				if (failure != null) {
 					actual.onError(failure);
@@ -196,11 +265,54 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 		private void cancelSources() {
 			resultSubscriber.cancel();
 			pulseSubscriber.cancel();
+			discardPendingPulse();
 			Operators.onDiscardQueueWithClear(queue, actual.currentContext(), null);
+		}
+
+		private void discardPendingPulse() {
+			Object trigger = PENDING_PULSE.getAndSet(this, null);
+			if (trigger != null) {
+				Operators.onDiscard(trigger, actual.currentContext());
+			}
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.ACTUAL) {
+				return actual;
+			}
+			if (key == Attr.CANCELLED) {
+				return cancelled;
+			}
+			if (key == Attr.TERMINATED) {
+				return terminated && !cancelled;
+			}
+			if (key == Attr.ERROR) {
+				return error != null ? error : resultsError;
+			}
+			if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+				long r = requested;
+				return r == Long.MAX_VALUE ? Long.MAX_VALUE : r - emitted;
+			}
+			if (key == Attr.PREFETCH) {
+				return prefetch;
+			}
+			if (key == Attr.BUFFERED) {
+				return queue.size();
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
+		}
+
+		@Override
+		public Stream<? extends Scannable> inners() {
+			return Stream.of(resultSubscriber, pulseSubscriber);
 		}
 	}
 
-	static final class ResultSubscriber<T> implements CoreSubscriber<T> {
+	static final class ResultSubscriber<T> implements CoreSubscriber<T>, Scannable {
 
 		final HeartbeatMain<T> parent;
 
@@ -209,7 +321,7 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 		static final AtomicReferenceFieldUpdater<ResultSubscriber, Subscription> S =
 				AtomicReferenceFieldUpdater.newUpdater(ResultSubscriber.class, Subscription.class, "s");
 
-		boolean done;
+		volatile boolean done;
 
 		ResultSubscriber(HeartbeatMain<T> parent) {
 			this.parent = parent;
@@ -223,7 +335,8 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 		@Override
 		public void onSubscribe(Subscription s) {
 			if (Operators.setOnce(S, this, s)) {
-				s.request(parent.prefetch);
+				// Nothing is asked before downstream asks: drain() forwards its demand.
+				parent.drain();
 			}
 		}
 
@@ -235,6 +348,7 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 			}
 			if (!parent.queue.offer(t)) {
 				Operators.terminate(S, this);
+				Operators.onDiscard(t, currentContext());
 				onError(Operators.onOperatorError(Exceptions.failWithOverflow(
 						"results emitted more than the " + parent.prefetch + " requested"), currentContext()));
 				return;
@@ -267,15 +381,43 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 		void cancel() {
 			Operators.terminate(S, this);
 		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return s;
+			}
+			if (key == Attr.ACTUAL) {
+				return parent;
+			}
+			if (key == Attr.CANCELLED) {
+				return s == Operators.cancelledSubscription();
+			}
+			if (key == Attr.TERMINATED) {
+				return done;
+			}
+			if (key == Attr.PREFETCH) {
+				return parent.prefetch;
+			}
+			if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+				return Math.max(0, parent.askedOfResults - parent.taken - parent.queue.size());
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
+		}
 	}
 
-	static final class PulseSubscriber implements CoreSubscriber<Object> {
+	static final class PulseSubscriber implements CoreSubscriber<Object>, Scannable {
 
 		final HeartbeatMain<?> parent;
 
 		volatile Subscription s;
 		static final AtomicReferenceFieldUpdater<PulseSubscriber, Subscription> S =
 				AtomicReferenceFieldUpdater.newUpdater(PulseSubscriber.class, Subscription.class, "s");
+
+		volatile boolean done;
 
 		PulseSubscriber(HeartbeatMain<?> parent) {
 			this.parent = parent;
@@ -296,22 +438,57 @@ final class FluxHeartbeat<T> extends Flux<Beat<T>> {
 
 		@Override
 		public void onNext(Object trigger) {
-			parent.pulse = true;
-			parent.drain();
+			if (done) {
+				Operators.onNextDropped(trigger, currentContext());
+				return;
+			}
+			parent.pulse(trigger);
 		}
 
 		@Override
 		public void onError(Throwable t) {
+			if (done) {
+				Operators.onErrorDropped(t, currentContext());
+				return;
+			}
+			done = true;
 			parent.fail(t);
 		}
 
 		@Override
 		public void onComplete() {
 			// The producer stopped pulsing; its results may go on.
+			done = true;
 		}
 
 		void cancel() {
 			Operators.terminate(S, this);
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return s;
+			}
+			if (key == Attr.ACTUAL) {
+				return parent;
+			}
+			if (key == Attr.CANCELLED) {
+				return s == Operators.cancelledSubscription();
+			}
+			if (key == Attr.TERMINATED) {
+				return done;
+			}
+			if (key == Attr.PREFETCH) {
+				return Integer.MAX_VALUE;
+			}
+			if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+				return Long.MAX_VALUE;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
 		}
 	}
 }

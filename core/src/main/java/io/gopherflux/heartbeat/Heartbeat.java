@@ -15,19 +15,23 @@ import reactor.core.scheduler.Schedulers;
  * and the watchdog that fails when the pulses stop.
  * <p>
  * All of them use one {@code Flux<Beat<T>>} (see {@link Beat}): results keep full backpressure,
- * while interval pulses are emitted only against outstanding demand and otherwise dropped. Time
- * comes from a {@link Scheduler} ({@link Schedulers#parallel()} unless one is given), so
- * {@code StepVerifier.withVirtualTime} drives every pulse and timeout exactly.
+ * while pulses are emitted only against outstanding demand and otherwise dropped, so a consumer
+ * that asks for nothing sees no pulse. Time comes from a {@link Scheduler}
+ * ({@link Schedulers#parallel()} unless one is given), so {@code StepVerifier.withVirtualTime}
+ * drives every pulse and timeout exactly.
  * <p>
  * Which pulses to use: {@link #interval} pulses say that the stream is subscribed and its
- * scheduler is running, while it waits for work and while a result waits for demand; they cannot
- * see inside an opaque source, which looks the same idle and stuck. A producer whose own loop may
- * stall should pulse from that loop with {@link #pulsing}, or once per unit of work with
- * {@link #perUnit}.
+ * scheduler is running while it waits for work; they cannot see inside an opaque source, which
+ * looks the same idle and stuck. A producer whose own loop may stall should pulse from that loop
+ * with {@link #pulsing}. {@link #perUnit} puts a pulse in front of each result, as the book's
+ * per-unit heartbeat does, but the pulse comes with the result, not when the work on it begins.
  */
 public final class Heartbeat {
 
-	/** How many results an interval or pulsing heartbeat requests ahead from its source. */
+	/**
+	 * The most results an interval or pulsing heartbeat asks its source for ahead of their
+	 * emission, and never more than downstream has asked for and not yet received.
+	 */
 	public static final int PREFETCH = 32;
 
 	private Heartbeat() {
@@ -36,6 +40,11 @@ public final class Heartbeat {
 	/**
 	 * Pairs {@code results} with a pulse every {@code pulseInterval} on
 	 * {@link Schedulers#parallel()}; see {@link #interval(Publisher, Duration, Scheduler)}.
+	 *
+	 * @param results       the results
+	 * @param pulseInterval the time between pulses; positive
+	 * @param <T>           the type of the results
+	 * @return the results and pulses as beats
 	 */
 	public static <T> Flux<Beat<T>> interval(Publisher<? extends T> results, Duration pulseInterval) {
 		return interval(results, pulseInterval, Schedulers.parallel());
@@ -43,14 +52,19 @@ public final class Heartbeat {
 
 	/**
 	 * Pairs {@code results} with a pulse every {@code pulseInterval}, the first one
-	 * {@code pulseInterval} after subscription, as the book's {@code time.Tick}: pulses keep
-	 * coming while no result is ready and while a result waits for demand.
+	 * {@code pulseInterval} after subscription, as the book's {@code time.Tick}.
 	 * <p>
-	 * Emits each result as a {@link Beat.Value} with backpressure (up to {@link #PREFETCH}
-	 * results are requested ahead) and each tick as {@link Beat#pulse()} if downstream has
-	 * demand left after the results, otherwise drops that pulse. Completes or fails when the
-	 * results do, after the results already received are emitted. Cancelling cancels the results
-	 * and stops the ticker.
+	 * Emits each result as a {@link Beat.Value} with backpressure: the results are asked for no
+	 * more than downstream has asked for and not yet received (at most {@link #PREFETCH} ahead),
+	 * so a watchdog on them sees the consumer's own demand. Each tick becomes a
+	 * {@link Beat#pulse()} if downstream has demand left after the results; otherwise that tick is
+	 * dropped (to the discard hook), never queued. So pulses reach a consumer that is waiting, for
+	 * instance while no result is ready, and no pulse reaches a consumer with no demand, for
+	 * instance one busy with the last result. A pulse may take demand the results were already
+	 * asked for; the result then waits for the next request.
+	 * <p>
+	 * Completes or fails when the results do, after the results already received are emitted.
+	 * Cancelling cancels the results and stops the ticker.
 	 *
 	 * @param results       the results
 	 * @param pulseInterval the time between pulses; positive
@@ -62,7 +76,7 @@ public final class Heartbeat {
 		Objects.requireNonNull(results, "results");
 		requirePositive(pulseInterval, "pulseInterval");
 		Objects.requireNonNull(scheduler, "scheduler");
-		return new FluxHeartbeat<>(results, Flux.interval(pulseInterval, pulseInterval, scheduler), PREFETCH);
+		return FluxHeartbeat.create(results, Flux.interval(pulseInterval, pulseInterval, scheduler), PREFETCH);
 	}
 
 	/**
@@ -72,9 +86,9 @@ public final class Heartbeat {
 	 * <p>
 	 * Results are emitted as in {@link #interval(Publisher, Duration, Scheduler)}; each
 	 * {@code pulses} signal becomes a pulse if downstream has demand left after the results and
-	 * is dropped otherwise ({@code pulses} is requested unbounded: nothing of it is queued).
-	 * Completion of {@code pulses} stops the pulses only; an error of {@code pulses} fails the
-	 * stream at once. Cancelling cancels both sources.
+	 * is dropped (to the discard hook) otherwise ({@code pulses} is requested unbounded: nothing
+	 * of it is queued). Completion of {@code pulses} stops the pulses only; an error of
+	 * {@code pulses} fails the stream at once. Cancelling cancels both sources.
 	 *
 	 * @param results the results
 	 * @param pulses  the triggers, one pulse each; their values are ignored
@@ -84,16 +98,19 @@ public final class Heartbeat {
 	public static <T> Flux<Beat<T>> pulsing(Publisher<? extends T> results, Publisher<?> pulses) {
 		Objects.requireNonNull(results, "results");
 		Objects.requireNonNull(pulses, "pulses");
-		return new FluxHeartbeat<>(results, pulses, PREFETCH);
+		return FluxHeartbeat.create(results, pulses, PREFETCH);
 	}
 
 	/**
-	 * A pulse at the start of each unit of work: each result is preceded by a pulse, emitted as
-	 * the result is handed over, and the source is asked for one result at a time.
+	 * A pulse with each unit of work: each result is preceded by a pulse, and the source is asked
+	 * for one result at a time.
 	 * <p>
-	 * Like the book's heartbeat channel with a buffer of one, the pulse of a unit waits for
-	 * demand rather than being dropped, so a consumer always sees pulse, value, pulse, value and
-	 * can block on the first pulse to know that work has begun. At most one pulse is ever held.
+	 * The pulse of a unit is emitted when the unit's result arrives, immediately before it: it
+	 * says that one more unit was done, not that work on it has begun (a Publisher does not show
+	 * when its work starts). Like the book's heartbeat channel with a buffer of one, the pulse
+	 * waits for demand rather than being dropped, so a consumer always sees pulse, value, pulse,
+	 * value. A consumer that must know that the producer is alive before its first result
+	 * arrives needs {@link #interval} or {@link #pulsing}. At most one pulse is ever held.
 	 * Completes and fails with the source; cancelling cancels it. Built on Reactor's
 	 * {@code concatMapIterable}.
 	 *
@@ -107,11 +124,17 @@ public final class Heartbeat {
 	}
 
 	/**
-	 * The consumer's watchdog, named {@code heartbeat}, on {@link Schedulers#parallel()}; see
-	 * {@link #watchdog(String, Duration, Scheduler)}.
+	 * The consumer's watchdog, unnamed, on {@link Schedulers#parallel()}; see
+	 * {@link #watchdog(String, Duration, Scheduler)}. Its {@link HeartbeatTimeoutException} names
+	 * no stream.
+	 *
+	 * @param timeout how long a waiting consumer tolerates silence; positive
+	 * @param <T>     the type of the values
+	 * @return a function for {@link Flux#transform}
 	 */
 	public static <T> Function<Flux<Beat<T>>, Flux<Beat<T>>> watchdog(Duration timeout) {
-		return watchdog("heartbeat", timeout, Schedulers.parallel());
+		requirePositive(timeout, "timeout");
+		return beats -> HeartbeatWatchdog.create(beats, null, timeout, Schedulers.parallel());
 	}
 
 	/**
@@ -124,7 +147,9 @@ public final class Heartbeat {
 	 * {@code time.After} in the consumer's loop, a consumer busy elsewhere does not make a
 	 * healthy producer look silent. On a timeout the source is cancelled before the error is
 	 * emitted. Completion and errors of the source pass through; cancelling cancels the source
-	 * and the timer. One timer task is pending at a time, whatever the rate of beats.
+	 * (once, however often it is asked) and the timer. What the source still sends after it was
+	 * cancelled or timed out is expected and quiet: beats go to the discard hook, an error is
+	 * ignored. One timer task is pending at a time, whatever the rate of beats.
 	 *
 	 * @param name      what to call the watched stream in the error
 	 * @param timeout   how long a waiting consumer tolerates silence; positive
@@ -136,7 +161,7 @@ public final class Heartbeat {
 		Objects.requireNonNull(name, "name");
 		requirePositive(timeout, "timeout");
 		Objects.requireNonNull(scheduler, "scheduler");
-		return beats -> new HeartbeatWatchdog<>(beats, name, timeout, scheduler);
+		return beats -> HeartbeatWatchdog.create(beats, name, timeout, scheduler);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.Exceptions;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Operators;
@@ -31,16 +32,32 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 	final Duration timeout;
 	final Scheduler scheduler;
 
-	HeartbeatWatchdog(Flux<? extends Beat<T>> source, String name, Duration timeout, Scheduler scheduler) {
+	private HeartbeatWatchdog(Flux<? extends Beat<T>> source, String name, Duration timeout, Scheduler scheduler) {
 		super(source);
 		this.name = name;
 		this.timeout = timeout;
 		this.scheduler = scheduler;
 	}
 
+	/** The operator, through Reactor's assembly hooks; {@code name} may be null. */
+	static <T> Flux<Beat<T>> create(Flux<? extends Beat<T>> source, String name, Duration timeout, Scheduler scheduler) {
+		return onAssembly(new HeartbeatWatchdog<>(source, name, timeout, scheduler));
+	}
+
 	@Override
 	public void subscribe(CoreSubscriber<? super Beat<T>> actual) {
 		source.subscribe(new WatchdogSubscriber<>(actual, name, timeout, scheduler));
+	}
+
+	@Override
+	public Object scanUnsafe(Attr key) {
+		if (key == Attr.RUN_ON) {
+			return scheduler;
+		}
+		if (key == Attr.RUN_STYLE) {
+			return Attr.RunStyle.ASYNC;
+		}
+		return super.scanUnsafe(key);
 	}
 
 	/*
@@ -49,13 +66,15 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 	 *   (the book's consumer starts its time.After only when it enters its select);
 	 * - each beat, and each moment downstream starts waiting again, moves `since` to now;
 	 * - one timer task at a time (`armed`); when it fires: nobody waiting, disarm; silent for
-	 *   the whole timeout since `since`, cancel upstream and fail; otherwise sleep for the rest.
-	 *   Beats therefore cost a clock read, not a timer reschedule;
-	 * - terminal signals come from upstream, from the timer or from a bad request; `wip`
-	 *   serializes them with onNext (half-serialization): a terminal that finds an onNext in
-	 *   progress is left for that onNext to emit when it returns.
+	 *   the whole timeout since `since`, time out; otherwise sleep for the rest. Beats therefore
+	 *   cost a clock read, not a timer reschedule;
+	 * - the first of upstream's terminal, the timeout, a bad request and cancel wins `terminal`;
+	 *   the last three cancel upstream (once, whoever asks), so what upstream still sends after
+	 *   them is expected: a beat goes to the discard hook, an error or completion is ignored;
+	 * - `wip` serializes a terminal signal with onNext (half-serialization): a terminal that
+	 *   finds an onNext in progress is left for that onNext to emit when it returns.
 	 */
-	static final class WatchdogSubscriber<T> implements CoreSubscriber<Beat<T>>, Subscription, Runnable {
+	static final class WatchdogSubscriber<T> implements CoreSubscriber<Beat<T>>, Subscription, Runnable, Scannable {
 
 		static final Object COMPLETE = new Object();
 		static final Object CANCELLED = new Object();
@@ -99,13 +118,19 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 		static final AtomicReferenceFieldUpdater<WatchdogSubscriber, Object> TERMINAL =
 				AtomicReferenceFieldUpdater.newUpdater(WatchdogSubscriber.class, Object.class, "terminal");
 
+		volatile int upstreamCancelled;
+		@SuppressWarnings("rawtypes")
+		static final AtomicIntegerFieldUpdater<WatchdogSubscriber> UPSTREAM_CANCELLED =
+				AtomicIntegerFieldUpdater.newUpdater(WatchdogSubscriber.class, "upstreamCancelled");
+
+		// Upstream sent its terminal signal.
 		volatile boolean done;
 
 		WatchdogSubscriber(CoreSubscriber<? super Beat<T>> actual, String name, Duration timeout, Scheduler scheduler) {
 			this.actual = actual;
 			this.name = name;
 			this.timeout = timeout;
-			this.timeoutNanos = timeout.toNanos();
+			this.timeoutNanos = saturatedNanos(timeout);
 			this.scheduler = scheduler;
 		}
 
@@ -128,6 +153,10 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 				Operators.onNextDropped(beat, currentContext());
 				return;
 			}
+			if (terminal != null) {
+				Operators.onDiscard(beat, currentContext());
+				return;
+			}
 			since = now();
 			produced++;
 			if (wip == 0 && WIP.compareAndSet(this, 0, 1)) {
@@ -137,26 +166,38 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 				}
 			}
 			else {
-				Operators.onNextDropped(beat, currentContext());
+				Operators.onDiscard(beat, currentContext());
 			}
 		}
 
 		@Override
 		public void onError(Throwable t) {
-			terminate(t);
+			if (done) {
+				Operators.onErrorDropped(t, currentContext());
+				return;
+			}
+			done = true;
+			// Losing means upstream was cancelled first: its failure on the way out is expected.
+			terminate(t, false);
 		}
 
 		@Override
 		public void onComplete() {
-			terminate(COMPLETE);
+			if (done) {
+				return;
+			}
+			done = true;
+			terminate(COMPLETE, false);
 		}
 
 		@Override
 		public void request(long n) {
 			if (n <= 0) {
 				// Rule 3.9: the bad request ends the subscription with an error.
-				s.cancel();
-				terminate(Exceptions.nullOrNegativeRequestException(n));
+				terminate(Exceptions.nullOrNegativeRequestException(n), true);
+				return;
+			}
+			if (terminal != null) {
 				return;
 			}
 			if (requested == produced) {
@@ -172,16 +213,16 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 
 		@Override
 		public void cancel() {
-			done = true;
-			TERMINAL.compareAndSet(this, null, CANCELLED);
-			s.cancel();
-			disposeTimer();
+			if (TERMINAL.compareAndSet(this, null, CANCELLED)) {
+				cancelUpstream();
+				disposeTimer();
+			}
 		}
 
 		@Override
 		public void run() {
 			for (;;) {
-				if (done) {
+				if (terminal != null) {
 					return;
 				}
 				long now = now();
@@ -193,10 +234,10 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 					}
 					continue;
 				}
-				long left = since + timeoutNanos - now;
+				// Written as a difference so that a saturated timeout cannot overflow.
+				long left = timeoutNanos - (now - since);
 				if (left <= 0) {
-					s.cancel();
-					terminate(new HeartbeatTimeoutException(name, timeout));
+					terminate(new HeartbeatTimeoutException(name, timeout), true);
 					return;
 				}
 				schedule(left);
@@ -218,8 +259,7 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 				task = scheduler.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
 			}
 			catch (RejectedExecutionException ree) {
-				s.cancel();
-				terminate(Operators.onRejectedExecution(ree, currentContext()));
+				terminate(Operators.onRejectedExecution(ree, currentContext()), true);
 				return;
 			}
 			for (;;) {
@@ -241,14 +281,20 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 			}
 		}
 
-		void terminate(Object signal) {
+		void cancelUpstream() {
+			if (UPSTREAM_CANCELLED.compareAndSet(this, 0, 1)) {
+				s.cancel();
+			}
+		}
+
+		// Upstream is cancelled, when asked, before the signal is emitted.
+		void terminate(Object signal, boolean cancelUpstream) {
 			if (!TERMINAL.compareAndSet(this, null, signal)) {
-				if (signal instanceof Throwable t) {
-					Operators.onErrorDropped(t, currentContext());
-				}
 				return;
 			}
-			done = true;
+			if (cancelUpstream) {
+				cancelUpstream();
+			}
 			disposeTimer();
 			if (WIP.getAndIncrement(this) == 0) {
 				emitTerminal();
@@ -262,6 +308,47 @@ final class HeartbeatWatchdog<T> extends FluxOperator<Beat<T>, Beat<T>> {
 			}
 			else {
 				actual.onError((Throwable) signal);
+			}
+		}
+
+		@Override
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return s;
+			}
+			if (key == Attr.ACTUAL) {
+				return actual;
+			}
+			if (key == Attr.CANCELLED) {
+				return terminal == CANCELLED;
+			}
+			if (key == Attr.TERMINATED) {
+				Object signal = terminal;
+				return signal != null && signal != CANCELLED;
+			}
+			if (key == Attr.ERROR) {
+				Object signal = terminal;
+				return signal instanceof Throwable ? signal : null;
+			}
+			if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+				long r = requested;
+				return r == Long.MAX_VALUE ? Long.MAX_VALUE : r - produced;
+			}
+			if (key == Attr.RUN_ON) {
+				return scheduler;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.ASYNC;
+			}
+			return null;
+		}
+
+		static long saturatedNanos(Duration duration) {
+			try {
+				return duration.toNanos();
+			}
+			catch (ArithmeticException overflow) {
+				return Long.MAX_VALUE;
 			}
 		}
 	}

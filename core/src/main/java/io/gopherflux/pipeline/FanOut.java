@@ -42,6 +42,11 @@ public final class FanOut {
 	/**
 	 * Applies {@code stage} to every element on the {@link FanOutConfig#defaults() default}
 	 * workers; see {@link #map(FanOutConfig, Function)}.
+	 *
+	 * @param stage the synchronous stage
+	 * @param <T>   the type of the elements
+	 * @param <R>   the type of the results
+	 * @return a function for {@code transform}
 	 */
 	public static <T, R> Function<Flux<T>, Flux<R>> map(Function<? super T, ? extends R> stage) {
 		Objects.requireNonNull(stage, "stage");
@@ -54,6 +59,12 @@ public final class FanOut {
 	 * in {@code config.order()}. Completes when the source has completed and every call has
 	 * returned. A {@code null} result is an error ({@link NullPointerException}), as in
 	 * {@link Flux#map(Function)}.
+	 *
+	 * @param config the workers, their scheduler and the order of the results
+	 * @param stage  the synchronous stage
+	 * @param <T>    the type of the elements
+	 * @param <R>    the type of the results
+	 * @return a function for {@code transform}
 	 */
 	public static <T, R> Function<Flux<T>, Flux<R>> map(FanOutConfig config,
 			Function<? super T, ? extends R> stage) {
@@ -67,6 +78,10 @@ public final class FanOut {
 	/**
 	 * Keeps the elements {@code predicate} accepts, testing them on the
 	 * {@link FanOutConfig#defaults() default} workers; see {@link #filter(FanOutConfig, Predicate)}.
+	 *
+	 * @param predicate the synchronous test
+	 * @param <T>       the type of the elements
+	 * @return a function for {@code transform}
 	 */
 	public static <T> Function<Flux<T>, Flux<T>> filter(Predicate<? super T> predicate) {
 		Objects.requireNonNull(predicate, "predicate");
@@ -77,6 +92,11 @@ public final class FanOut {
 	 * Tests every element with the synchronous {@code predicate}, at most
 	 * {@code config.workers()} tests at once on {@code config.scheduler()}, and emits the
 	 * accepted elements in {@code config.order()}. The book's prime finder is this stage.
+	 *
+	 * @param config    the workers, their scheduler and the order of the results
+	 * @param predicate the synchronous test
+	 * @param <T>       the type of the elements
+	 * @return a function for {@code transform}
 	 */
 	public static <T> Function<Flux<T>, Flux<T>> filter(FanOutConfig config,
 			Predicate<? super T> predicate) {
@@ -92,6 +112,12 @@ public final class FanOut {
 	 * the subscription to its publisher happen on {@code config.scheduler()}. With
 	 * {@link FanOutConfig.Order#INPUT} the elements of each publisher come out after those of
 	 * the publishers of earlier inputs.
+	 *
+	 * @param config the workers, their scheduler and the order of the results
+	 * @param stage  makes the publisher of each element
+	 * @param <T>    the type of the elements
+	 * @param <R>    the type of the results
+	 * @return a function for {@code transform}
 	 */
 	public static <T, R> Function<Flux<T>, Flux<R>> flatMap(FanOutConfig config,
 			Function<? super T, ? extends Publisher<? extends R>> stage) {

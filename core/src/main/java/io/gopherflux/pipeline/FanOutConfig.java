@@ -33,6 +33,11 @@ public record FanOutConfig(int workers, Order order, Scheduler scheduler) {
 	}
 
 	/**
+	 * Validates every argument, naming it when it is wrong.
+	 *
+	 * @param workers   how many calls of the stage may be in flight at once, at least 1
+	 * @param order     the order of the results
+	 * @param scheduler where each call of the stage runs
 	 * @throws NullPointerException     if {@code order} or {@code scheduler} is null
 	 * @throws IllegalArgumentException if {@code workers} is less than 1
 	 */
@@ -47,23 +52,40 @@ public record FanOutConfig(int workers, Order order, Scheduler scheduler) {
 	/**
 	 * One worker per available processor, results in completion order, on
 	 * {@link Schedulers#parallel()} (resolved now, so that a virtual-time test sees its own).
+	 *
+	 * @return the configuration
 	 */
 	public static FanOutConfig defaults() {
 		return new FanOutConfig(Runtime.getRuntime().availableProcessors(), Order.COMPLETION,
 				Schedulers.parallel());
 	}
 
-	/** This configuration with {@code workers} workers. */
+	/**
+	 * This configuration with {@code workers} workers.
+	 *
+	 * @param workers how many calls of the stage may be in flight at once, at least 1
+	 * @return the new configuration
+	 */
 	public FanOutConfig withWorkers(int workers) {
 		return new FanOutConfig(workers, order, scheduler);
 	}
 
-	/** This configuration emitting results in {@code order}. */
+	/**
+	 * This configuration emitting results in {@code order}.
+	 *
+	 * @param order the order of the results
+	 * @return the new configuration
+	 */
 	public FanOutConfig withOrder(Order order) {
 		return new FanOutConfig(workers, order, scheduler);
 	}
 
-	/** This configuration running the stage on {@code scheduler}. */
+	/**
+	 * This configuration running the stage on {@code scheduler}.
+	 *
+	 * @param scheduler where each call of the stage runs
+	 * @return the new configuration
+	 */
 	public FanOutConfig withScheduler(Scheduler scheduler) {
 		return new FanOutConfig(workers, order, scheduler);
 	}

@@ -19,9 +19,10 @@ import io.micrometer.core.instrument.Timer;
  *     W, the time elements spent in the stage; its mean over all outcomes is the W of
  *     L = &lambda;&middot;W, the {@code delivered} mean is the lag the consumer sees.</li>
  * </ul>
- * This is the only class of the library that imports Micrometer. Create one instance per stage
- * name and registry and share it among the stage's subscriptions: the gauge is registered once,
- * by the first instance of a name.
+ * The only class of this package that imports Micrometer, an optional dependency (each pattern
+ * that reports metrics has its own such binding, {@code MicrometerStewardMetrics} for example).
+ * Create one instance per stage name and registry and share it among the stage's subscriptions:
+ * the gauge is registered once, by the first instance of a name.
  */
 public final class MicrometerQueueMetrics implements QueueMetrics {
 
@@ -79,7 +80,7 @@ public final class MicrometerQueueMetrics implements QueueMetrics {
 		timer.record(nanosInStage, TimeUnit.NANOSECONDS);
 	}
 
-	/** L: the elements in the stage now, as the gauge reports it. */
+	/** {@return L: the elements in the stage now, as the gauge reports it} */
 	public long size() {
 		return size.get();
 	}

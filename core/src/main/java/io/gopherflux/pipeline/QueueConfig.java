@@ -20,6 +20,13 @@ public record QueueConfig(String name, int capacity, OverflowPolicy overflow, Sc
 		QueueMetrics metrics) {
 
 	/**
+	 * Validates every argument, naming it when it is wrong.
+	 *
+	 * @param name     names the stage in errors, not blank
+	 * @param capacity the most elements the queue holds, at least 1
+	 * @param overflow what happens to an element that finds the queue full
+	 * @param clock    the scheduler whose {@code now} times each element's stay
+	 * @param metrics  where arrivals and departures are reported
 	 * @throws NullPointerException     if any reference argument is null
 	 * @throws IllegalArgumentException if {@code name} is blank or {@code capacity} less than 1
 	 */
@@ -39,17 +46,32 @@ public record QueueConfig(String name, int capacity, OverflowPolicy overflow, Sc
 	/**
 	 * A queue of {@code capacity} elements with the {@code overflow} policy, timed on
 	 * {@link Schedulers#parallel()} (resolved now) and reporting to {@link QueueMetrics#noop()}.
+	 *
+	 * @param name     names the stage in errors, not blank
+	 * @param capacity the most elements the queue holds, at least 1
+	 * @param overflow what happens to an element that finds the queue full
+	 * @return the configuration
 	 */
 	public static QueueConfig of(String name, int capacity, OverflowPolicy overflow) {
 		return new QueueConfig(name, capacity, overflow, Schedulers.parallel(), QueueMetrics.noop());
 	}
 
-	/** This configuration timing elements on {@code clock}. */
+	/**
+	 * This configuration timing elements on {@code clock}.
+	 *
+	 * @param clock the scheduler whose {@code now} times each element's stay
+	 * @return the new configuration
+	 */
 	public QueueConfig withClock(Scheduler clock) {
 		return new QueueConfig(name, capacity, overflow, clock, metrics);
 	}
 
-	/** This configuration reporting to {@code metrics}. */
+	/**
+	 * This configuration reporting to {@code metrics}.
+	 *
+	 * @param metrics where arrivals and departures are reported
+	 * @return the new configuration
+	 */
 	public QueueConfig withMetrics(QueueMetrics metrics) {
 		return new QueueConfig(name, capacity, overflow, clock, metrics);
 	}

@@ -34,7 +34,7 @@ public interface QueueMetrics {
 	 */
 	void left(long nanosInStage, Outcome outcome);
 
-	/** The metrics that record nothing; a stage configured with it does not time elements. */
+	/** {@return the metrics that record nothing; a stage configured with them does not time elements} */
 	static QueueMetrics noop() {
 		return NoopQueueMetrics.INSTANCE;
 	}

@@ -50,6 +50,9 @@ public final class QueueStage {
 	/**
 	 * A queue stage configured by {@code config}; use it with {@code transform}.
 	 *
+	 * @param config the capacity, overflow policy, clock and metrics
+	 * @param <T>    the type of the elements
+	 * @return a function for {@code transform}
 	 * @throws NullPointerException if {@code config} is null
 	 */
 	public static <T> Function<Flux<T>, Flux<T>> of(QueueConfig config) {

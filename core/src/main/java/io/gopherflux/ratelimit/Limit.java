@@ -22,6 +22,9 @@ public record Limit(double perSecond) implements Comparable<Limit> {
 	private static final double NANOS_PER_SECOND = 1e9;
 
 	/**
+	 * Validates the rate.
+	 *
+	 * @param perSecond events per second: zero for none, {@link Double#POSITIVE_INFINITY} for no limit
 	 * @throws IllegalArgumentException if {@code perSecond} is negative or NaN
 	 */
 	public Limit {
@@ -30,7 +33,13 @@ public record Limit(double perSecond) implements Comparable<Limit> {
 		}
 	}
 
-	/** A limit of {@code perSecond} events per second. */
+	/**
+	 * A limit of {@code perSecond} events per second.
+	 *
+	 * @param perSecond events per second
+	 * @return the limit
+	 * @throws IllegalArgumentException if {@code perSecond} is negative or NaN
+	 */
 	public static Limit of(double perSecond) {
 		return new Limit(perSecond);
 	}
@@ -39,6 +48,8 @@ public record Limit(double perSecond) implements Comparable<Limit> {
 	 * A limit of one event every {@code interval}, as Go's {@code rate.Every}; a zero interval is
 	 * {@link #INF}.
 	 *
+	 * @param interval the time between two events
+	 * @return the limit
 	 * @throws IllegalArgumentException if {@code interval} is negative
 	 */
 	public static Limit every(Duration interval) {
@@ -57,6 +68,9 @@ public record Limit(double perSecond) implements Comparable<Limit> {
 	 * {@code per(10, Duration.ofMinutes(1))}. Unlike the book's version, which divides the period
 	 * by the count in whole nanoseconds, the rate is computed without truncation.
 	 *
+	 * @param count  how many events
+	 * @param period in how long
+	 * @return the limit
 	 * @throws IllegalArgumentException if {@code count} is negative or {@code period} not positive
 	 */
 	public static Limit per(long count, Duration period) {
@@ -70,12 +84,20 @@ public record Limit(double perSecond) implements Comparable<Limit> {
 		return new Limit(count * NANOS_PER_SECOND / nanos(period));
 	}
 
-	/** Whether this is {@link #INF}. */
+	/**
+	 * Whether this is {@link #INF}.
+	 *
+	 * @return whether there is no limit
+	 */
 	public boolean isInfinite() {
 		return Double.isInfinite(perSecond);
 	}
 
-	/** Whether this is {@link #ZERO}. */
+	/**
+	 * Whether this is {@link #ZERO}.
+	 *
+	 * @return whether no event is allowed
+	 */
 	public boolean isZero() {
 		return perSecond == 0;
 	}

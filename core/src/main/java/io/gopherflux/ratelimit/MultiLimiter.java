@@ -1,6 +1,7 @@
 package io.gopherflux.ratelimit;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -10,9 +11,9 @@ import java.util.StringJoiner;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Several limiters acting as one, as the book's {@code multiLimiter}: a request is granted only
- * when every one of them grants it. Typical use is tiers of the same resource (2 per second and 10
- * per minute) or several resources one call needs (the API, and the disk or the network).
+ * Several local limiters acting as one, as the book's {@code multiLimiter}: a request is granted
+ * only when every one of them grants it. Typical use is tiers of the same resource (2 per second
+ * and 10 per minute) or several resources one call needs (the API, and the disk or the network).
  * <p>
  * The limiters are kept sorted from the most restrictive {@link Limit} to the least, so that
  * {@link #limit()} is the first one's, as in the book, and a request that one of them refuses is
@@ -23,26 +24,40 @@ import reactor.core.scheduler.Scheduler;
  * back the tokens of every limiter. A request refused by one limiter gives back what it had
  * already taken from the others.
  * <p>
- * A {@code MultiLimiter} is itself a {@link RateLimiter}, so multi-limiters nest. Its
- * {@link #scheduler()} (timers, deadlines) is the most restrictive limiter's.
+ * A {@code MultiLimiter} is itself a {@link LocalRateLimiter}, so multi-limiters nest; a nested one
+ * decides as if its limiters were listed in the outer one. Its {@link #tryAcquire(int)} allocates
+ * nothing when its limiters are {@link TokenBucket}s (nested or not). Its {@link #scheduler()}
+ * (timers, deadlines) is the most restrictive limiter's. Limiters kept elsewhere (Redis) combine
+ * their tiers themselves, in one round trip, rather than here.
  */
-public final class MultiLimiter implements RateLimiter {
+public final class MultiLimiter implements LocalRateLimiter {
 
-	private final RateLimiter[] limiters;
+	private final LocalRateLimiter[] limiters;
+	/** The limiters that decide: those given, with nested multi-limiters replaced by theirs, most restrictive first. */
+	private final LocalRateLimiter[] leaves;
 	private final String name;
 	private final int burst;
 
-	private MultiLimiter(RateLimiter[] limiters) {
+	private MultiLimiter(LocalRateLimiter[] limiters) {
 		this.limiters = limiters;
 		Arrays.sort(this.limiters, Comparator.comparing(RateLimiter::limit));
+		List<LocalRateLimiter> deciding = new ArrayList<>();
 		StringJoiner names = new StringJoiner("+");
 		int min = Integer.MAX_VALUE;
-		for (RateLimiter limiter : limiters) {
+		for (LocalRateLimiter limiter : limiters) {
 			names.add(limiter.name());
 			if (!limiter.limit().isInfinite()) {
 				min = Math.min(min, limiter.burst());
 			}
+			if (limiter instanceof MultiLimiter multi) {
+				deciding.addAll(Arrays.asList(multi.leaves));
+			}
+			else {
+				deciding.add(limiter);
+			}
 		}
+		deciding.sort(Comparator.comparing(RateLimiter::limit));
+		this.leaves = deciding.toArray(new LocalRateLimiter[0]);
 		this.name = names.toString();
 		this.burst = min;
 	}
@@ -50,9 +65,11 @@ public final class MultiLimiter implements RateLimiter {
 	/**
 	 * A limiter that grants a request when all of {@code limiters} grant it.
 	 *
+	 * @param limiters the limiters, at least one
+	 * @return the multi-limiter
 	 * @throws IllegalArgumentException if there are none
 	 */
-	public static MultiLimiter of(RateLimiter... limiters) {
+	public static MultiLimiter of(LocalRateLimiter... limiters) {
 		Objects.requireNonNull(limiters, "limiters");
 		return of(Arrays.asList(limiters));
 	}
@@ -60,22 +77,28 @@ public final class MultiLimiter implements RateLimiter {
 	/**
 	 * A limiter that grants a request when all of {@code limiters} grant it.
 	 *
+	 * @param limiters the limiters, at least one
+	 * @return the multi-limiter
 	 * @throws IllegalArgumentException if there are none
 	 */
-	public static MultiLimiter of(List<? extends RateLimiter> limiters) {
+	public static MultiLimiter of(List<? extends LocalRateLimiter> limiters) {
 		Objects.requireNonNull(limiters, "limiters");
 		if (limiters.isEmpty()) {
 			throw new IllegalArgumentException("limiters must not be empty");
 		}
-		RateLimiter[] copy = new RateLimiter[limiters.size()];
+		LocalRateLimiter[] copy = new LocalRateLimiter[limiters.size()];
 		for (int i = 0; i < copy.length; i++) {
 			copy[i] = Objects.requireNonNull(limiters.get(i), "limiters[" + i + "]");
 		}
 		return new MultiLimiter(copy);
 	}
 
-	/** The limiters, most restrictive first. */
-	public List<RateLimiter> limiters() {
+	/**
+	 * The limiters, most restrictive first.
+	 *
+	 * @return the limiters as given (a nested multi-limiter is one of them)
+	 */
+	public List<LocalRateLimiter> limiters() {
 		return List.of(limiters);
 	}
 
@@ -102,10 +125,45 @@ public final class MultiLimiter implements RateLimiter {
 		return limiters[0].scheduler();
 	}
 
-	/** Takes the permits from every limiter if all have them now, or from none. */
+	/**
+	 * Takes the permits from every limiter if all have them now, or from none: what the first ones
+	 * granted is given back when a later one refuses.
+	 */
 	@Override
 	public boolean tryAcquire(int permits) {
-		return reserve(permits, Duration.ZERO).ok();
+		RateLimiter.requirePermits(permits);
+		return takeFrom(0, permits);
+	}
+
+	/**
+	 * Takes the permits from {@code leaves[i]} and every leaf after it, or from none. Recursive so
+	 * that what each bucket granted is held on the stack, not in an allocated reservation.
+	 */
+	private boolean takeFrom(int i, int permits) {
+		if (i == leaves.length) {
+			return true;
+		}
+		LocalRateLimiter leaf = leaves[i];
+		if (leaf instanceof TokenBucket bucket) {
+			long tat = bucket.takeNow(permits);
+			if (tat == TokenBucket.NOT_TAKEN) {
+				return false;
+			}
+			if (takeFrom(i + 1, permits)) {
+				return true;
+			}
+			bucket.untake(permits, tat);
+			return false;
+		}
+		Reservation r = leaf.reserveNow(permits, Duration.ZERO);
+		if (!r.ok()) {
+			return false;
+		}
+		if (takeFrom(i + 1, permits)) {
+			return true;
+		}
+		r.undo();
+		return false;
 	}
 
 	/**
@@ -115,34 +173,21 @@ public final class MultiLimiter implements RateLimiter {
 	 * {@link Reservation#ok() ok}.
 	 */
 	@Override
-	public Reservation reserve(int permits, Duration maxWait) {
-		Acquire.checkPermits(permits);
-		Acquire.checkMaxWait(maxWait);
-		Reservation[] reservations = new Reservation[limiters.length];
-		for (int i = 0; i < limiters.length; i++) {
-			Reservation r = limiters[i].reserve(permits, maxWait);
+	public Reservation reserveNow(int permits, Duration maxWait) {
+		RateLimiter.requirePermits(permits);
+		RateLimiter.requireMaxWaitNanos(maxWait);
+		Reservation[] reservations = new Reservation[leaves.length];
+		for (int i = 0; i < leaves.length; i++) {
+			Reservation r = leaves[i].reserveNow(permits, maxWait);
 			if (!r.ok()) {
 				for (int j = i - 1; j >= 0; j--) {
-					undo(reservations[j]);
+					reservations[j].undo();
 				}
 				return r;
 			}
 			reservations[i] = r;
 		}
 		return new MultiReservation(permits, reservations);
-	}
-
-	/** Gives back tokens the request never used, even those granted without a wait. */
-	static void undo(Reservation r) {
-		if (r instanceof TokenBucket.BucketReservation b) {
-			b.undo();
-		}
-		else if (r instanceof MultiReservation m) {
-			m.undo();
-		}
-		else {
-			r.cancel();
-		}
 	}
 
 	@Override
@@ -194,9 +239,10 @@ public final class MultiLimiter implements RateLimiter {
 			}
 		}
 
-		void undo() {
+		@Override
+		public void undo() {
 			for (int i = reservations.length - 1; i >= 0; i--) {
-				MultiLimiter.undo(reservations[i]);
+				reservations[i].undo();
 			}
 		}
 	}

@@ -8,35 +8,46 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The monotonic nanosecond clock a {@link TokenBucket} reads on every request.
  * <p>
- * The default, {@link #system()}, reads {@link System#nanoTime()} directly: it is the cheapest
- * monotonic clock on the JVM, and a bucket recognises it and calls it without any indirection on
- * its hot path. {@link #of(Scheduler)} reads {@code scheduler.now(NANOSECONDS)} instead, which is
- * what makes tests exact: under {@code StepVerifier.withVirtualTime} the scheduler is the
- * {@code VirtualTimeScheduler} and the bucket sees virtual time.
+ * By default a bucket reads its scheduler, {@link #of(Scheduler)}: {@code scheduler.now(NANOSECONDS)}.
+ * Reactor's schedulers answer it with {@code System.nanoTime()}, and the {@code VirtualTimeScheduler}
+ * with virtual time, so a bucket made inside {@code StepVerifier.withVirtualTime}'s supplier, where
+ * {@code Schedulers.parallel()} is the virtual-time scheduler, has virtual timers and a virtual clock
+ * alike, as every other timed thing in Reactor does.
  * <p>
- * Why not always read a scheduler? Reactor's schedulers only promise what {@code now} returns for
- * the unit asked: {@code now(MILLISECONDS)} is the wall clock in whole milliseconds (too coarse for
- * rates of thousands of events per second, and not monotonic), and while the built-in schedulers
- * of reactor-core 3.4 and later answer {@code now(NANOSECONDS)} with {@code System.nanoTime()},
- * they do so through an interface call that compares units first, and a custom scheduler may still
- * answer with the millisecond wall clock. The dedicated clock makes the choice explicit and keeps
- * the hot path to one clock read.
+ * {@link #system()} reads {@link System#nanoTime()} directly, whatever the scheduler. Set it for a
+ * custom scheduler whose {@code now(NANOSECONDS)} is not a fine monotonic clock (Reactor only
+ * promises what {@code now} returns for the unit asked: {@code now(MILLISECONDS)} is the
+ * millisecond wall clock, and a custom scheduler may answer every unit from it). A bucket recognises
+ * it and calls {@code System.nanoTime()} without any indirection.
  */
 @FunctionalInterface
 public interface NanoClock {
 
-	/** The current reading in nanoseconds; only differences between readings are meaningful. */
+	/**
+	 * The current reading in nanoseconds; only differences between readings are meaningful.
+	 *
+	 * @return the reading
+	 */
 	long nanoTime();
 
-	/** The JVM's monotonic clock, {@link System#nanoTime()}. */
+	/**
+	 * The JVM's monotonic clock, {@link System#nanoTime()}.
+	 *
+	 * @return the clock
+	 */
 	static NanoClock system() {
 		return SystemNanoClock.INSTANCE;
 	}
 
-	/** A clock that reads {@code scheduler.now(NANOSECONDS)}, virtual time under a test. */
+	/**
+	 * A clock that reads {@code scheduler.now(NANOSECONDS)}: {@code System.nanoTime()} on Reactor's
+	 * schedulers, virtual time on the virtual-time one. Two such clocks of one scheduler are equal.
+	 *
+	 * @param scheduler the scheduler to read
+	 * @return the clock
+	 */
 	static NanoClock of(Scheduler scheduler) {
-		Objects.requireNonNull(scheduler, "scheduler");
-		return () -> scheduler.now(TimeUnit.NANOSECONDS);
+		return new SchedulerNanoClock(Objects.requireNonNull(scheduler, "scheduler"));
 	}
 }
 
@@ -47,5 +58,13 @@ enum SystemNanoClock implements NanoClock {
 	@Override
 	public long nanoTime() {
 		return System.nanoTime();
+	}
+}
+
+record SchedulerNanoClock(Scheduler scheduler) implements NanoClock {
+
+	@Override
+	public long nanoTime() {
+		return scheduler.now(TimeUnit.NANOSECONDS);
 	}
 }

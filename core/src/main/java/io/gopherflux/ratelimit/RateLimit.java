@@ -16,6 +16,10 @@ import reactor.core.publisher.Mono;
  * <li>{@link #subscriptions(RateLimiter)} / {@link #subscription(RateLimiter)}: each subscription
  * waits for one permit before subscribing to the source.</li>
  * </ul>
+ * Each permit is one decision of the limiter: a {@link LocalRateLimiter} is first asked
+ * synchronously ({@link LocalRateLimiter#tryAcquire()}), and waited for with
+ * {@link RateLimiter#acquire()} only when it has no token now; any other limiter (one kept in
+ * Redis) is asked exactly once per permit, with {@link RateLimiter#acquire()}.
  */
 public final class RateLimit {
 
@@ -33,8 +37,13 @@ public final class RateLimit {
 	 * cancels a permit being waited for, which gives its tokens back to the limiter (see
 	 * {@link Reservation#cancel()}). If a permit cannot be granted (the limiter's rate is zero
 	 * and its burst used up, or the wait would pass a deadline in the subscriber's
-	 * {@code Context}), the source is cancelled and the error, a {@link RateLimitException}, is
-	 * emitted.
+	 * {@code Context}), the source is cancelled and the error, a {@link RateLimitException} (or
+	 * the limiter's own error when it cannot decide), is emitted. A {@code request(n)} with
+	 * {@code n <= 0} cancels the source and fails the Flux with an {@link IllegalArgumentException}.
+	 *
+	 * @param <T>     the type of the elements
+	 * @param limiter the limiter every subscription takes its permits from
+	 * @return a function for {@code transform}
 	 */
 	public static <T> Function<Flux<T>, Flux<T>> elements(RateLimiter limiter) {
 		return batches(limiter, 1);
@@ -45,6 +54,10 @@ public final class RateLimit {
 	 * through: the limit then counts batches, and the source is asked for up to
 	 * {@code batchSize} elements per permit.
 	 *
+	 * @param <T>       the type of the elements
+	 * @param limiter   the limiter every subscription takes its permits from
+	 * @param batchSize how many elements one permit lets through
+	 * @return a function for {@code transform}
 	 * @throws IllegalArgumentException if {@code batchSize} is less than 1
 	 */
 	public static <T> Function<Flux<T>, Flux<T>> batches(RateLimiter limiter, int batchSize) {
@@ -52,21 +65,32 @@ public final class RateLimit {
 		if (batchSize < 1) {
 			throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
 		}
-		return source -> new FluxRateLimit<>(source, limiter, batchSize);
+		return source -> FluxRateLimit.of(source, limiter, batchSize);
 	}
 
 	/**
 	 * Makes each subscription to the Flux wait for one permit (see {@link RateLimiter#acquire()})
 	 * before it subscribes to the source: the limit counts subscriptions, for example calls to a
 	 * remote service, not elements. Errors and cancellation are those of
-	 * {@link RateLimiter#acquire()}.
+	 * {@link RateLimiter#acquire()}: a subscription cancelled before its permit is granted takes
+	 * nothing from the limiter (or gives back what it took) and never subscribes to the source.
+	 *
+	 * @param <T>     the type of the elements
+	 * @param limiter the limiter every subscription takes its permit from
+	 * @return a function for {@code transform}
 	 */
 	public static <T> Function<Flux<T>, Flux<T>> subscriptions(RateLimiter limiter) {
 		Objects.requireNonNull(limiter, "limiter");
 		return source -> limiter.acquire().thenMany(source);
 	}
 
-	/** {@link #subscriptions(RateLimiter)} for a {@link Mono}. */
+	/**
+	 * {@link #subscriptions(RateLimiter)} for a {@link Mono}.
+	 *
+	 * @param <T>     the type of the value
+	 * @param limiter the limiter every subscription takes its permit from
+	 * @return a function for {@code transform}
+	 */
 	public static <T> Function<Mono<T>, Mono<T>> subscription(RateLimiter limiter) {
 		Objects.requireNonNull(limiter, "limiter");
 		return source -> limiter.acquire().then(source);

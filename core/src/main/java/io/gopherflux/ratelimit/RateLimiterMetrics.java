@@ -10,19 +10,39 @@ package io.gopherflux.ratelimit;
  */
 public interface RateLimiterMetrics {
 
-	/** {@code permits} were granted, at once ({@code tryAcquire}) or by a reservation. */
+	/**
+	 * Permits were granted, at once ({@code tryAcquire}) or by a reservation.
+	 *
+	 * @param permits how many
+	 */
 	void granted(int permits);
 
-	/** {@code permits} were refused: no tokens now, a wait past the deadline, or more than the burst. */
+	/**
+	 * Permits were refused: no tokens now, a wait past the deadline, or more than the burst.
+	 *
+	 * @param permits how many
+	 */
 	void denied(int permits);
 
-	/** A granted reservation has to wait {@code nanos} (zero when it may act at once). */
+	/**
+	 * A granted reservation has to wait (zero when it may act at once).
+	 *
+	 * @param nanos the wait in nanoseconds
+	 */
 	void waited(long nanos);
 
-	/** A cancelled reservation gave {@code tokens} back to the bucket (possibly a fraction). */
+	/**
+	 * A cancelled reservation gave tokens back to the bucket.
+	 *
+	 * @param tokens how many, possibly a fraction
+	 */
 	void returned(double tokens);
 
-	/** Metrics that report nothing. */
+	/**
+	 * Metrics that report nothing.
+	 *
+	 * @return the no-op metrics
+	 */
 	static RateLimiterMetrics noop() {
 		return NoopRateLimiterMetrics.INSTANCE;
 	}

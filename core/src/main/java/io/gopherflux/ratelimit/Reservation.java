@@ -12,20 +12,34 @@ import java.time.Duration;
  */
 public interface Reservation {
 
-	/** Whether the permits were reserved; if not, nothing was taken and {@link #cancel()} does nothing. */
+	/**
+	 * Whether the permits were reserved; if not, nothing was taken and {@link #cancel()} does nothing.
+	 *
+	 * @return whether the permits were reserved
+	 */
 	boolean ok();
 
-	/** How many permits this reservation is for. */
+	/**
+	 * How many permits this reservation is for.
+	 *
+	 * @return the permits
+	 */
 	int permits();
 
 	/**
 	 * If {@link #ok()}: how long from now, on the limiter's clock, until the holder may act (zero
 	 * once that time has come). If not: the wait that would have been needed when it was made, or
 	 * {@link Long#MAX_VALUE} when no wait could have granted it.
+	 *
+	 * @return the delay in nanoseconds
 	 */
 	long delayNanos();
 
-	/** {@link #delayNanos()} as a {@link Duration}. */
+	/**
+	 * {@link #delayNanos()} as a {@link Duration}.
+	 *
+	 * @return the delay
+	 */
 	default Duration delay() {
 		return Duration.ofNanos(delayNanos());
 	}
@@ -39,4 +53,18 @@ public interface Reservation {
 	 * does nothing.
 	 */
 	void cancel();
+
+	/**
+	 * Takes back a reservation whose holder never acted on it, even once its time to act has come:
+	 * gives back its tokens minus those that reservations made after it count on, as if it had never
+	 * been made. This is for code that hands reservations over and lost the holder on the way (an
+	 * {@code acquire} cancelled just as its reservation arrived), not for a holder that has acted,
+	 * which would make the limiter admit more than its rate. Calling it again, or after
+	 * {@link #cancel()}, or on a reservation that is not {@link #ok()}, does nothing.
+	 * <p>
+	 * The default is {@link #cancel()}, for implementations that cannot tell the two apart.
+	 */
+	default void undo() {
+		cancel();
+	}
 }

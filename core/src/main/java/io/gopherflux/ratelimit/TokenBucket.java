@@ -25,16 +25,23 @@ import reactor.core.scheduler.Scheduler;
  * to a tick, so the bucket is never faster than its limit and slower by less than one part in a
  * million up to 16 000 events a second (0.06% at 10 million). Ticks overflow after about 18
  * years of the bucket's clock, less how far ahead its reservations reach. The clock is
- * {@link TokenBucketConfig#clock()}: {@link NanoClock#system()} by default, the virtual-time
- * scheduler in tests.
+ * {@link TokenBucketConfig#clock()}: its scheduler's by default, so a bucket made inside
+ * {@code StepVerifier.withVirtualTime}'s supplier with the default scheduler is on virtual time.
+ * <p>
+ * A {@link LocalRateLimiter}: {@link #tryAcquire(int)} and {@link #reserveNow(int, Duration)} decide
+ * on the calling thread; {@link #reserve(int, Duration)} and {@link #acquire(int)} are the
+ * asynchronous forms every {@link RateLimiter} has.
  */
-public final class TokenBucket implements RateLimiter {
+public final class TokenBucket implements LocalRateLimiter {
 
 	static final int TICK_SHIFT = 4;
 	static final double TICKS_PER_SECOND = 1e9 * (1 << TICK_SHIFT);
 
-	/** Reservations further ahead than this (about 4.5 years) are refused, so the TAT cannot overflow. */
-	private static final long MAX_WAIT_TICKS = 1L << 61;
+	/** Reservations further ahead than {@link RateLimiter#LONGEST_WAIT} are refused, so the TAT cannot overflow. */
+	private static final long MAX_WAIT_TICKS = LONGEST_WAIT.toNanos() << TICK_SHIFT;
+
+	/** What {@link #takeNow(int)} answers when it took nothing: no TAT is ever this low. */
+	static final long NOT_TAKEN = Long.MIN_VALUE;
 
 	private final TokenBucketConfig config;
 	private final long interval;
@@ -79,17 +86,33 @@ public final class TokenBucket implements RateLimiter {
 		this.origin = clock.nanoTime();
 	}
 
-	/** A bucket of rate {@code limit} and depth {@code burst}, with every other setting at its default. */
+	/**
+	 * A bucket of rate {@code limit} and depth {@code burst}, with every other setting at its default.
+	 *
+	 * @param limit the rate at which tokens come back
+	 * @param burst the bucket's depth
+	 * @return the bucket, full
+	 * @throws IllegalArgumentException if {@code burst} is less than 1 or the limit too slow for it
+	 */
 	public static TokenBucket of(Limit limit, int burst) {
 		return of(TokenBucketConfig.builder(limit, burst).build());
 	}
 
-	/** A bucket configured by {@code config}. */
+	/**
+	 * A bucket configured by {@code config}.
+	 *
+	 * @param config the configuration
+	 * @return the bucket, full
+	 */
 	public static TokenBucket of(TokenBucketConfig config) {
 		return new TokenBucket(Objects.requireNonNull(config, "config"));
 	}
 
-	/** This bucket's configuration. */
+	/**
+	 * This bucket's configuration.
+	 *
+	 * @return the configuration
+	 */
 	public TokenBucketConfig config() {
 		return config;
 	}
@@ -117,6 +140,8 @@ public final class TokenBucket implements RateLimiter {
 	/**
 	 * The tokens in the bucket now, as Go's {@code Tokens}: a fraction while one is coming back,
 	 * negative while reservations have taken tokens ahead of time; infinite when unlimited.
+	 *
+	 * @return the tokens
 	 */
 	public double tokens() {
 		if (unlimited) {
@@ -128,10 +153,18 @@ public final class TokenBucket implements RateLimiter {
 
 	@Override
 	public boolean tryAcquire(int permits) {
-		Acquire.checkPermits(permits);
+		return takeNow(permits) != NOT_TAKEN;
+	}
+
+	/**
+	 * {@link #tryAcquire(int)} that tells, when it took the tokens, the TAT right after taking them
+	 * (what {@link #untake(int, long)} needs to give them back); {@link #NOT_TAKEN} when it did not.
+	 */
+	long takeNow(int permits) {
+		RateLimiter.requirePermits(permits);
 		if (unlimited) {
 			metrics.granted(permits);
-			return true;
+			return 0;
 		}
 		if (permits <= burst) {
 			long increment = permits * interval;
@@ -144,18 +177,25 @@ public final class TokenBucket implements RateLimiter {
 				}
 				if (TAT.compareAndSet(cell, PAD, current, next)) {
 					metrics.granted(permits);
-					return true;
+					return next;
 				}
 			}
 		}
 		metrics.denied(permits);
-		return false;
+		return NOT_TAKEN;
+	}
+
+	/** Gives back tokens {@link #takeNow(int)} took and nobody used, as {@link Reservation#undo()} does. */
+	void untake(int permits, long tatAfter) {
+		if (!unlimited) {
+			giveBack(permits * interval, tatAfter, 0, true);
+		}
 	}
 
 	@Override
-	public Reservation reserve(int permits, Duration maxWait) {
-		Acquire.checkPermits(permits);
-		long maxWaitNanos = Acquire.checkMaxWait(maxWait);
+	public Reservation reserveNow(int permits, Duration maxWait) {
+		RateLimiter.requirePermits(permits);
+		long maxWaitNanos = RateLimiter.requireMaxWaitNanos(maxWait);
 		if (unlimited) {
 			metrics.granted(permits);
 			metrics.waited(0);
@@ -187,17 +227,18 @@ public final class TokenBucket implements RateLimiter {
 	}
 
 	/**
-	 * Gives back a reservation's tokens minus those that later reservations count on (x/time/rate's
-	 * rule); unless {@code evenIfDue}, nothing once its time to act has passed.
+	 * Gives back the {@code increment} ticks of a reservation that left the TAT at {@code tatAfter},
+	 * minus those that later reservations count on (x/time/rate's rule); unless {@code evenIfDue},
+	 * nothing once its time to act, {@code act}, has passed.
 	 */
-	void giveBack(BucketReservation r, boolean evenIfDue) {
+	void giveBack(long increment, long tatAfter, long act, boolean evenIfDue) {
 		long now = nowTicks();
-		if (!evenIfDue && r.act < now) {
+		if (!evenIfDue && act < now) {
 			return;
 		}
 		for (;;) {
 			long current = tat();
-			long restore = r.increment - Math.max(0, current - r.tat);
+			long restore = increment - Math.max(0, current - tatAfter);
 			if (restore <= 0) {
 				return;
 			}
@@ -274,14 +315,14 @@ public final class TokenBucket implements RateLimiter {
 		@Override
 		public void cancel() {
 			if (increment != 0 && CANCELLED.compareAndSet(this, 0, 1)) {
-				bucket.giveBack(this, false);
+				bucket.giveBack(increment, tat, act, false);
 			}
 		}
 
-		/** Gives the tokens back even if the time to act has come: the holder never acted. */
-		void undo() {
+		@Override
+		public void undo() {
 			if (increment != 0 && CANCELLED.compareAndSet(this, 0, 1)) {
-				bucket.giveBack(this, true);
+				bucket.giveBack(increment, tat, act, true);
 			}
 		}
 	}

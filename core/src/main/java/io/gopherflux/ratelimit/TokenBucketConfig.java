@@ -13,8 +13,9 @@ import reactor.core.scheduler.Schedulers;
  * @param limit     the rate at which tokens come back
  * @param burst     the bucket's depth: the most tokens that can be taken at once; the bucket starts full
  * @param scheduler whose timers {@code acquire} waits on, and whose clock deadlines are read on
- * @param clock     the clock the bucket reads on every request; {@link NanoClock#system()} by default,
- *                  {@link NanoClock#of(Scheduler) NanoClock.of(scheduler)} for virtual-time tests
+ * @param clock     the clock the bucket reads on every request; by default the scheduler's,
+ *                  {@link NanoClock#of(Scheduler) NanoClock.of(scheduler)}, so that a bucket made under
+ *                  {@code StepVerifier.withVirtualTime} is entirely on virtual time
  * @param metrics   where decisions are reported; {@link RateLimiterMetrics#noop()} by default
  */
 public record TokenBucketConfig(String name, Limit limit, int burst, Scheduler scheduler, NanoClock clock,
@@ -27,6 +28,14 @@ public record TokenBucketConfig(String name, Limit limit, int burst, Scheduler s
 	static final double MAX_TOLERANCE_TICKS = 0x1p62;
 
 	/**
+	 * Validates the configuration.
+	 *
+	 * @param name      the name in errors and metrics
+	 * @param limit     the rate at which tokens come back
+	 * @param burst     the bucket's depth
+	 * @param scheduler whose timers {@code acquire} waits on, and whose clock deadlines are read on
+	 * @param clock     the clock the bucket reads on every request
+	 * @param metrics   where decisions are reported
 	 * @throws NullPointerException     if any reference is {@code null}
 	 * @throws IllegalArgumentException if {@code burst} is less than 1, or the limit so slow that a
 	 *                                  full bucket would stand for more than about nine years
@@ -46,7 +55,13 @@ public record TokenBucketConfig(String name, Limit limit, int burst, Scheduler s
 		}
 	}
 
-	/** A builder for a bucket of rate {@code limit} and depth {@code burst}; every other setting has a default. */
+	/**
+	 * A builder for a bucket of rate {@code limit} and depth {@code burst}; every other setting has a default.
+	 *
+	 * @param limit the rate at which tokens come back
+	 * @param burst the bucket's depth
+	 * @return the builder
+	 */
 	public static Builder builder(Limit limit, int burst) {
 		return new Builder(limit, burst);
 	}
@@ -58,7 +73,7 @@ public record TokenBucketConfig(String name, Limit limit, int burst, Scheduler s
 		private final int burst;
 		private String name = "rate-limiter";
 		private Scheduler scheduler;
-		private NanoClock clock = NanoClock.system();
+		private NanoClock clock;
 		private RateLimiterMetrics metrics = RateLimiterMetrics.noop();
 
 		Builder(Limit limit, int burst) {
@@ -66,42 +81,74 @@ public record TokenBucketConfig(String name, Limit limit, int burst, Scheduler s
 			this.burst = burst;
 		}
 
-		/** The name in errors and metrics; {@code rate-limiter} by default. */
+		/**
+		 * The name in errors and metrics; {@code rate-limiter} by default.
+		 *
+		 * @param name the name
+		 * @return this builder
+		 */
 		public Builder name(String name) {
 			this.name = Objects.requireNonNull(name, "name");
 			return this;
 		}
 
-		/** The timers' scheduler; {@link Schedulers#parallel()} (read when {@link #build()} is called) by default. */
+		/**
+		 * The timers' scheduler, and the clock's unless {@link #clock(NanoClock)} sets another;
+		 * {@link Schedulers#parallel()} (read when {@link #build()} is called, so the virtual-time
+		 * one inside {@code StepVerifier.withVirtualTime}) by default.
+		 *
+		 * @param scheduler the scheduler
+		 * @return this builder
+		 */
 		public Builder scheduler(Scheduler scheduler) {
 			this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
 			return this;
 		}
 
-		/** The clock read on every request; {@link NanoClock#system()} by default. */
+		/**
+		 * The clock read on every request; the scheduler's by default. {@link NanoClock#system()}
+		 * reads {@code System.nanoTime()} whatever the scheduler: for a custom scheduler whose
+		 * {@code now(NANOSECONDS)} is coarse or not monotonic.
+		 *
+		 * @param clock the clock
+		 * @return this builder
+		 */
 		public Builder clock(NanoClock clock) {
 			this.clock = Objects.requireNonNull(clock, "clock");
 			return this;
 		}
 
 		/**
-		 * Takes both timers and clock from {@code scheduler}: what a test under
-		 * {@code StepVerifier.withVirtualTime} wants, with the virtual-time scheduler.
+		 * Takes both timers and clock from {@code scheduler}, dropping a clock set before: what
+		 * {@link #scheduler(Scheduler)} does when no clock is set.
+		 *
+		 * @param scheduler the scheduler
+		 * @return this builder
 		 */
 		public Builder timeFrom(Scheduler scheduler) {
 			return scheduler(scheduler).clock(NanoClock.of(scheduler));
 		}
 
-		/** Where decisions are reported; nowhere by default. */
+		/**
+		 * Where decisions are reported; nowhere by default.
+		 *
+		 * @param metrics the metrics port
+		 * @return this builder
+		 */
 		public Builder metrics(RateLimiterMetrics metrics) {
 			this.metrics = Objects.requireNonNull(metrics, "metrics");
 			return this;
 		}
 
-		/** The configuration. */
+		/**
+		 * The configuration.
+		 *
+		 * @return the configuration
+		 * @throws IllegalArgumentException if the burst is less than 1 or the limit too slow for it
+		 */
 		public TokenBucketConfig build() {
-			return new TokenBucketConfig(name, limit, burst, scheduler != null ? scheduler : Schedulers.parallel(), clock,
-					metrics);
+			Scheduler timers = scheduler != null ? scheduler : Schedulers.parallel();
+			return new TokenBucketConfig(name, limit, burst, timers, clock != null ? clock : NanoClock.of(timers), metrics);
 		}
 	}
 }

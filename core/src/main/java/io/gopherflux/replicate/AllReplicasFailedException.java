@@ -19,6 +19,7 @@ public class AllReplicasFailedException extends GopherfluxException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The cause of each replica's failure, by replica index. */
 	private final List<Throwable> causes;
 
 	/**
@@ -34,7 +35,7 @@ public class AllReplicasFailedException extends GopherfluxException {
 		}
 	}
 
-	/** The cause of each replica's failure, by replica index. */
+	/** {@return the cause of each replica's failure, by replica index} */
 	public List<Throwable> causes() {
 		return causes;
 	}

@@ -10,12 +10,17 @@ import java.util.Objects;
  */
 public sealed interface HedgeDelay permits HedgeDelay.None, HedgeDelay.Fixed, HedgeDelay.Percentile {
 
-	/** Every replica starts at once: the book's replicated request. */
+	/** {@return every replica starting at once: the book's replicated request} */
 	static HedgeDelay none() {
 		return None.INSTANCE;
 	}
 
-	/** Replica {@code i} starts {@code i × delay} after the request, unless one answered earlier. */
+	/**
+	 * Replica {@code i} starts {@code i × delay} after the request, unless one answered earlier.
+	 *
+	 * @param delay the delay between replica starts; zero or more
+	 * @return the hedge delay
+	 */
 	static HedgeDelay fixed(Duration delay) {
 		return new Fixed(delay);
 	}
@@ -24,6 +29,10 @@ public sealed interface HedgeDelay permits HedgeDelay.None, HedgeDelay.Fixed, He
 	 * The delay is the {@code percentile} of the latencies of the last 100 winning replicas, once 10
 	 * are known, and {@code initial} before that: a hedge is sent only for requests slower than
 	 * most.
+	 *
+	 * @param percentile in (0, 100], nearest-rank
+	 * @param initial    the delay until 10 latencies are known
+	 * @return the hedge delay
 	 */
 	static HedgeDelay percentile(double percentile, Duration initial) {
 		return new Percentile(percentile, initial, 100, 10);
@@ -31,6 +40,7 @@ public sealed interface HedgeDelay permits HedgeDelay.None, HedgeDelay.Fixed, He
 
 	/** All replicas at once. */
 	enum None implements HedgeDelay {
+		/** The only instance. */
 		INSTANCE
 	}
 
@@ -41,6 +51,11 @@ public sealed interface HedgeDelay permits HedgeDelay.None, HedgeDelay.Fixed, He
 	 */
 	record Fixed(Duration delay) implements HedgeDelay {
 
+		/**
+		 * Validates the delay.
+		 *
+		 * @param delay zero or more
+		 */
 		public Fixed {
 			Objects.requireNonNull(delay, "delay");
 			if (delay.isNegative()) {
@@ -61,6 +76,14 @@ public sealed interface HedgeDelay permits HedgeDelay.None, HedgeDelay.Fixed, He
 	 */
 	record Percentile(double percentile, Duration initial, int window, int minSamples) implements HedgeDelay {
 
+		/**
+		 * Validates every argument, naming it when it is wrong.
+		 *
+		 * @param percentile in (0, 100]
+		 * @param initial    zero or more
+		 * @param window     at least 1
+		 * @param minSamples 1 to {@code window}
+		 */
 		public Percentile {
 			Objects.requireNonNull(initial, "initial");
 			if (!(percentile > 0 && percentile <= 100)) {

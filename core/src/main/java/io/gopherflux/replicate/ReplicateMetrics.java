@@ -13,13 +13,18 @@ public interface ReplicateMetrics {
 	ReplicateMetrics NOOP = new ReplicateMetrics() {
 	};
 
-	/** Replica {@code replica} was started (subscribed). */
+	/**
+	 * Replica {@code replica} was started (subscribed).
+	 *
+	 * @param replica the replica's index
+	 */
 	default void replicaStarted(int replica) {
 	}
 
 	/**
 	 * Replica {@code replica} answered first.
 	 *
+	 * @param replica the replica's index
 	 * @param latency from the request's subscription to the answer
 	 */
 	default void won(int replica, Duration latency) {
@@ -28,11 +33,17 @@ public interface ReplicateMetrics {
 	/**
 	 * A started replica was cancelled before it answered: a loser, or any replica when the caller
 	 * cancelled the request.
+	 *
+	 * @param replica the replica's index
 	 */
 	default void replicaCancelled(int replica) {
 	}
 
-	/** Every one of {@code replicas} replicas failed or completed without a value. */
+	/**
+	 * Every one of {@code replicas} replicas failed or completed without a value.
+	 *
+	 * @param replicas how many replicas there were
+	 */
 	default void allFailed(int replicas) {
 	}
 }

@@ -52,7 +52,12 @@ public final class Replicator {
 				: new LatencyWindow(1, 1);
 	}
 
-	/** A replicator configured by {@code config}. */
+	/**
+	 * A replicator configured by {@code config}.
+	 *
+	 * @param config how to replicate
+	 * @return the replicator
+	 */
 	public static Replicator of(ReplicateConfig config) {
 		return new Replicator(Objects.requireNonNull(config, "config"));
 	}
@@ -60,12 +65,17 @@ public final class Replicator {
 	/**
 	 * The book's replicated request: {@code replicas} replicas started at once, the first value
 	 * wins; see {@link #request(IntFunction)}.
+	 *
+	 * @param replicas how many replicas, at least 1
+	 * @param replica  the request sent to replica {@code i}
+	 * @param <T>      the type of the value
+	 * @return the first value of any replica
 	 */
 	public static <T> Mono<T> first(int replicas, IntFunction<? extends Mono<? extends T>> replica) {
 		return of(ReplicateConfig.of(replicas)).request(replica);
 	}
 
-	/** This replicator's configuration. */
+	/** {@return this replicator's configuration} */
 	public ReplicateConfig config() {
 		return config;
 	}
@@ -74,6 +84,8 @@ public final class Replicator {
 	 * The delay between replica starts that a request subscribed now would use: zero for
 	 * {@link HedgeDelay#none()}, the fixed delay, or the observed percentile (the initial delay
 	 * until enough latencies are known).
+	 *
+	 * @return the delay
 	 */
 	public Duration hedgeDelay() {
 		HedgeDelay hedge = config.hedgeDelay();
@@ -98,6 +110,10 @@ public final class Replicator {
 	 * returns {@code null} does not win: the others are awaited. When none answers the Mono fails
 	 * with an {@link AllReplicasFailedException} holding each replica's cause. Cancelling the Mono
 	 * cancels every started replica and every pending start.
+	 *
+	 * @param replica the request sent to replica {@code i}
+	 * @param <T>     the type of the value
+	 * @return the first value of any replica
 	 */
 	public <T> Mono<T> request(IntFunction<? extends Mono<? extends T>> replica) {
 		Objects.requireNonNull(replica, "replica");

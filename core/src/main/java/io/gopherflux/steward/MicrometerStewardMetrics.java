@@ -30,7 +30,11 @@ public final class MicrometerStewardMetrics implements StewardMetrics {
 	private final Scheduler clock;
 	private final Map<String, Uptime> uptimes = new ConcurrentHashMap<>();
 
-	/** Reports to {@code registry}, measuring uptime on {@link Schedulers#parallel()}'s clock. */
+	/**
+	 * Reports to {@code registry}, measuring uptime on {@link Schedulers#parallel()}'s clock.
+	 *
+	 * @param registry where to register the meters
+	 */
 	public MicrometerStewardMetrics(MeterRegistry registry) {
 		this(registry, Schedulers.parallel());
 	}
@@ -38,6 +42,9 @@ public final class MicrometerStewardMetrics implements StewardMetrics {
 	/**
 	 * Reports to {@code registry}, measuring uptime on {@code clock} (give it the steward's
 	 * scheduler).
+	 *
+	 * @param registry where to register the meters
+	 * @param clock    the clock uptime is measured on
 	 */
 	public MicrometerStewardMetrics(MeterRegistry registry, Scheduler clock) {
 		this.registry = Objects.requireNonNull(registry, "registry");

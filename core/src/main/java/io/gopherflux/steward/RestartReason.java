@@ -18,7 +18,7 @@ public enum RestartReason {
 		this.tag = tag;
 	}
 
-	/** A short lowercase name, used as a meter tag. */
+	/** {@return a short lowercase name, used as a meter tag} */
 	public String tag() {
 		return tag;
 	}

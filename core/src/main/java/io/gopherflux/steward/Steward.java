@@ -3,7 +3,6 @@ package io.gopherflux.steward;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.gopherflux.channel.Bridge;
@@ -28,21 +27,33 @@ import reactor.util.Loggers;
  * restarts; values the ward emits again after a restart are emitted again). A steward is a
  * {@link Ward}, so a steward can watch a steward.
  * <p>
- * The ward is asked to pulse at half the timeout. The timeout runs only while the steward's
- * consumer is waiting for a value (see {@link Heartbeat#watchdog(String, Duration,
- * reactor.core.scheduler.Scheduler)}): a ward whose values wait for a slow consumer is not
- * restarted for it.
+ * <b>When the timeout runs</b>: the ward is asked to pulse at half the timeout, and it is asked
+ * for no more beats than the steward's consumer has asked for and not yet received (the steward
+ * prefetches nothing). The timeout runs only while such a request is outstanding at the ward
+ * (see {@link Heartbeat#watchdog(String, Duration, reactor.core.scheduler.Scheduler)}): a ward
+ * whose consumer is busy and asks for nothing is not restarted for its silence, nor is a ward
+ * whose values wait for a slow consumer. One case runs on: a pulse of the steward itself may take
+ * the last of the consumer's demand after the ward was asked, and a request cannot be withdrawn,
+ * so a ward that then stays silent for a whole timeout is restarted even if the consumer has
+ * turned to other work; it was silent while asked, which is what the book calls unhealthy.
+ * <p>
+ * <b>Restarts</b> follow the {@link RestartPolicy}, {@linkplain RestartPolicy#defaults(Duration)
+ * paced by the timeout} unless configured otherwise, and always run on the configured
+ * scheduler, never inside the old ward's terminal signal, so subscribing returns whatever the
+ * ward does. Each restart is reported to {@link StewardMetrics}; the log gets one WARN line a
+ * minute at most per subscription (with the count of restarts since the last one), the other
+ * restarts and those of completed wards at DEBUG level. A configuration with
+ * {@link StewardConfig#warnOnRestart()} false logs every restart, and giving up, at DEBUG level.
  * <p>
  * <b>Completion</b>: only if the policy does not restart a completed ward, when the ward
  * completes. <b>Errors</b>: a {@link StewardGaveUpException} when the policy's limit of restarts
  * is exceeded; the ward's own errors only cause restarts. <b>Cancellation</b>: cancels the
- * current ward, the timeout, any pending backoff and the steward's pulses.
+ * current ward, the timeout, any pending restart and the steward's pulses; a ward that fails as
+ * it is cancelled is not reported.
  *
  * @param <T> the type of the ward's values
  */
 public final class Steward<T> implements Ward<T> {
-
-	private static final Logger LOG = Loggers.getLogger(Steward.class);
 
 	private final StewardConfig config;
 	private final Ward<T> ward;
@@ -53,11 +64,14 @@ public final class Steward<T> implements Ward<T> {
 	}
 
 	/**
-	 * A steward for {@code ward} named {@code ward}, restarting it at once and without limit,
-	 * timing on {@link reactor.core.scheduler.Schedulers#parallel()}.
+	 * A steward for {@code ward} named {@code ward}, with the {@linkplain
+	 * RestartPolicy#defaults(Duration) default restart policy} for {@code timeout}, timing on
+	 * {@link reactor.core.scheduler.Schedulers#parallel()}.
 	 *
 	 * @param timeout how long the ward may be silent; positive
 	 * @param ward    the ward to start and heal
+	 * @param <T>     the type of the ward's values
+	 * @return the steward
 	 */
 	public static <T> Steward<T> of(Duration timeout, Ward<T> ward) {
 		return of(StewardConfig.of("ward", timeout), ward);
@@ -68,6 +82,8 @@ public final class Steward<T> implements Ward<T> {
 	 *
 	 * @param config how to watch and restart
 	 * @param ward   the ward to start and heal
+	 * @param <T>    the type of the ward's values
+	 * @return the steward
 	 */
 	public static <T> Steward<T> of(StewardConfig config, Ward<T> ward) {
 		Objects.requireNonNull(config, "config");
@@ -75,7 +91,11 @@ public final class Steward<T> implements Ward<T> {
 		return new Steward<>(config, ward);
 	}
 
-	/** How this steward watches its ward. */
+	/**
+	 * How this steward watches its ward.
+	 *
+	 * @return its configuration
+	 */
 	public StewardConfig config() {
 		return config;
 	}
@@ -104,9 +124,12 @@ public final class Steward<T> implements Ward<T> {
 	 * Flux only after the previous one has completed, so the fields below are only touched by
 	 * one ward's lifecycle at a time, with Bridge's atomics ordering one after the next.
 	 * A ward's Flux completes when the ward must be replaced (its timeout, error or completion
-	 * resumed as completion); Bridge then subscribes the next, which applies the policy.
+	 * resumed as completion); Bridge then subscribes the next, which applies the policy: the
+	 * restart is a task on the scheduler, due the policy's delay after the previous start.
 	 */
 	static final class Watch<T> {
+
+		static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 		final StewardConfig config;
 		final Ward<T> ward;
@@ -115,17 +138,23 @@ public final class Steward<T> implements Ward<T> {
 		// Restart times within the window; at most maxRestarts + 1 (or 64 when unlimited) are kept.
 		final ArrayDeque<Long> restarts = new ArrayDeque<>();
 		final int kept;
+		// Looked up per subscription, so that a logger factory set after class loading applies.
+		final Logger log = Loggers.getLogger(Steward.class);
 
 		boolean started;
+		long lastStart;
 		RestartReason lastReason;
 		Throwable lastCause;
+		boolean warned;
+		long lastWarning;
+		int restartsSinceWarning;
 		volatile boolean finished;
 
 		Watch(StewardConfig config, Ward<T> ward) {
 			this.config = config;
 			this.ward = ward;
 			this.policy = config.restartPolicy();
-			this.windowNanos = policy.window().toNanos();
+			this.windowNanos = RestartPolicy.saturatedNanos(policy.window());
 			this.kept = policy.maxRestarts() == RestartPolicy.UNLIMITED ? 64 : policy.maxRestarts() + 1;
 		}
 
@@ -146,7 +175,7 @@ public final class Steward<T> implements Ward<T> {
 				started = true;
 				return run();
 			}
-			long now = config.scheduler().now(TimeUnit.NANOSECONDS);
+			long now = now();
 			while (!restarts.isEmpty() && now - restarts.peekFirst() >= windowNanos) {
 				restarts.pollFirst();
 			}
@@ -154,10 +183,10 @@ public final class Steward<T> implements Ward<T> {
 				StewardGaveUpException gaveUp = new StewardGaveUpException(config.name(), restarts.size(),
 						policy.window(), lastReason, lastCause);
 				if (config.warnOnRestart()) {
-					LOG.warn(gaveUp.getMessage());
+					log.warn(gaveUp.getMessage());
 				}
-				else if (LOG.isDebugEnabled()) {
-					LOG.debug(gaveUp.getMessage());
+				else if (log.isDebugEnabled()) {
+					log.debug(gaveUp.getMessage());
 				}
 				return Flux.error(gaveUp);
 			}
@@ -166,27 +195,16 @@ public final class Steward<T> implements Ward<T> {
 			}
 			restarts.addLast(now);
 			config.metrics().restarted(config.name(), lastReason);
-			Duration delay = policy.backoff(restarts.size(), ThreadLocalRandom.current().nextDouble());
-			// A missed heartbeat or an error is news; a completed ward restarting is routine.
-			if (lastReason == RestartReason.WARD_COMPLETED) {
-				if (LOG.isDebugEnabled()) {
-					LOG.debug("steward: ward '{}' completed; restarting{}", config.name(), after(delay));
-				}
-			}
-			else if (config.warnOnRestart()) {
-				LOG.warn("steward: ward '{}' {}; restarting{}", config.name(), describe(lastReason), after(delay));
-			}
-			else if (LOG.isDebugEnabled()) {
-				LOG.debug("steward: ward '{}' {}; restarting{}", config.name(), describe(lastReason), after(delay));
-			}
-			if (delay.isZero()) {
-				return run();
-			}
-			return Mono.delay(delay, config.scheduler()).thenMany(Flux.defer(this::run));
+			Duration delay = policy.backoff(restarts.size(), config.random().nextDouble());
+			long wait = Math.max(0, RestartPolicy.saturatedNanos(delay) - (now - lastStart));
+			logRestart(now, wait);
+			// Even a restart due now is a task: never a re-subscription inside the old ward's end.
+			return Mono.delay(Duration.ofNanos(wait), config.scheduler()).thenMany(Flux.defer(this::run));
 		}
 
 		private Flux<T> run() {
 			return Flux.defer(() -> {
+						lastStart = now();
 						config.metrics().wardStarted(config.name());
 						return Flux.from(ward.start(config.wardPulseInterval()));
 					})
@@ -217,14 +235,39 @@ public final class Steward<T> implements Ward<T> {
 			return Mono.empty();
 		}
 
-		private String describe(RestartReason reason) {
-			return reason == RestartReason.HEARTBEAT_TIMEOUT
-					? "unhealthy (no heartbeat within " + config.timeout() + ")"
-					: "failed (" + lastCause + ")";
+		// A missed heartbeat or an error is news, once a minute, unless the configuration keeps
+		// restarts at debug level; metrics count every restart.
+		private void logRestart(long now, long waitNanos) {
+			restartsSinceWarning++;
+			boolean news = config.warnOnRestart() && lastReason != RestartReason.WARD_COMPLETED;
+			if (news && (!warned || now - lastWarning >= WARNING_INTERVAL_NANOS) && log.isWarnEnabled()) {
+				String since = warned && restartsSinceWarning > 1
+						? " (" + restartsSinceWarning + " restarts since the last warning)"
+						: "";
+				log.warn("steward: ward '{}' {}; restarting{}{}", config.name(), describe(lastReason), after(waitNanos), since);
+				warned = true;
+				lastWarning = now;
+				restartsSinceWarning = 0;
+			}
+			else if (log.isDebugEnabled()) {
+				log.debug("steward: ward '{}' {}; restarting{}", config.name(), describe(lastReason), after(waitNanos));
+			}
 		}
 
-		private static String after(Duration delay) {
-			return delay.isZero() ? "" : " in " + delay;
+		private long now() {
+			return config.scheduler().now(TimeUnit.NANOSECONDS);
+		}
+
+		private String describe(RestartReason reason) {
+			return switch (reason) {
+				case HEARTBEAT_TIMEOUT -> "unhealthy (no heartbeat within " + config.timeout() + ")";
+				case WARD_ERROR -> "failed (" + lastCause + ")";
+				case WARD_COMPLETED -> "completed";
+			};
+		}
+
+		private static String after(long waitNanos) {
+			return waitNanos == 0 ? "" : " in " + Duration.ofNanos(waitNanos);
 		}
 	}
 }

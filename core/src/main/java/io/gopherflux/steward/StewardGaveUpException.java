@@ -16,9 +16,13 @@ public final class StewardGaveUpException extends GopherfluxException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The ward's name. */
 	private final String ward;
+	/** The restarts made within the window. */
 	private final int restarts;
+	/** The policy's window. */
 	private final Duration window;
+	/** How the last ward ended. */
 	private final RestartReason lastReason;
 
 	StewardGaveUpException(String ward, int restarts, Duration window, RestartReason lastReason, Throwable cause) {
@@ -32,22 +36,22 @@ public final class StewardGaveUpException extends GopherfluxException {
 		this.lastReason = lastReason;
 	}
 
-	/** The name of the ward. */
+	/** {@return the name of the ward} */
 	public String ward() {
 		return ward;
 	}
 
-	/** How many restarts were made within the window before giving up. */
+	/** {@return how many restarts were made within the window before giving up} */
 	public int restarts() {
 		return restarts;
 	}
 
-	/** The policy's window. */
+	/** {@return the policy's window} */
 	public Duration window() {
 		return window;
 	}
 
-	/** How the last ward ended. */
+	/** {@return how the last ward ended} */
 	public RestartReason lastReason() {
 		return lastReason;
 	}

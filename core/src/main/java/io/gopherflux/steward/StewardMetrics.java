@@ -11,19 +11,36 @@ public interface StewardMetrics {
 	StewardMetrics NOOP = new StewardMetrics() {
 	};
 
-	/** A ward has been started (first start or restart). */
+	/**
+	 * A ward has been started (first start or restart).
+	 *
+	 * @param ward the steward's name for its ward
+	 */
 	default void wardStarted(String ward) {
 	}
 
-	/** The ward started last has stopped, for whatever reason, including cancellation. */
+	/**
+	 * The ward started last has stopped, for whatever reason, including cancellation.
+	 *
+	 * @param ward the steward's name for its ward
+	 */
 	default void wardStopped(String ward) {
 	}
 
-	/** The ward sent no beat within the timeout and has been cancelled. */
+	/**
+	 * The ward sent no beat within the timeout and has been cancelled.
+	 *
+	 * @param ward the steward's name for its ward
+	 */
 	default void heartbeatMissed(String ward) {
 	}
 
-	/** The ward is being restarted, for {@code reason}. */
+	/**
+	 * The ward is being restarted, for {@code reason}.
+	 *
+	 * @param ward   the steward's name for its ward
+	 * @param reason why
+	 */
 	default void restarted(String ward, RestartReason reason) {
 	}
 }

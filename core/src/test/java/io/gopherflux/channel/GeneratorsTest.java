@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+import reactor.core.Scannable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.test.StepVerifier;
 
 class GeneratorsTest {
@@ -22,6 +28,28 @@ class GeneratorsTest {
 	@Test
 	void repeatNeedsAtLeastOneValue() {
 		assertThatIllegalArgumentException().isThrownBy(Generators::repeat).withMessageContaining("values");
+	}
+
+	@Test
+	void theGeneratorsAreReactorsOwnOperatorsSeenByTheAssemblyHooks() {
+		// Built on Flux.generate, they need no Publisher of their own to meet the operator contract.
+		List<Publisher<?>> seen = new CopyOnWriteArrayList<>();
+		Hooks.onEachOperator("generatorsTest", p -> {
+			seen.add(p);
+			return p;
+		});
+		try {
+			Flux<Integer> one = Generators.repeat(1);
+			Flux<Integer> two = Generators.repeat(1, 2);
+			Flux<Integer> fn = Generators.repeatFn(() -> 1);
+			assertThat(seen).contains(one, two, fn);
+			assertThat(Scannable.from(one).isScanAvailable()).isTrue();
+			assertThat(Scannable.from(two).isScanAvailable()).isTrue();
+			assertThat(Scannable.from(fn).isScanAvailable()).isTrue();
+		}
+		finally {
+			Hooks.resetOnEachOperator("generatorsTest");
+		}
 	}
 
 	@Test

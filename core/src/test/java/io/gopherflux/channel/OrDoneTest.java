@@ -6,16 +6,25 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.PublisherProbe;
 import reactor.test.publisher.TestPublisher;
 import reactor.test.subscriber.TestSubscriber;
+import reactor.test.util.RaceTestUtils;
+import reactor.util.context.Context;
 
 class OrDoneTest {
 
@@ -24,6 +33,158 @@ class OrDoneTest {
 		assertThatNullPointerException().isThrownBy(() -> OrDone.until(null)).withMessage("done");
 		assertThatNullPointerException().isThrownBy(() -> OrDone.of(null, Mono.never())).withMessage("source");
 		assertThatNullPointerException().isThrownBy(() -> OrDone.of(Flux.never(), null)).withMessage("done");
+	}
+
+	@Test
+	void bothFactoriesPassThroughTheAssemblyHooks() {
+		List<Publisher<?>> seen = new CopyOnWriteArrayList<>();
+		Flux<Integer> source = Flux.just(1);
+		Hooks.onEachOperator("orDoneTest", p -> {
+			seen.add(p);
+			return p;
+		});
+		try {
+			Flux<Integer> of = OrDone.of(source, Mono.never());
+			Flux<Integer> until = OrDone.<Integer>until(Mono.never()).apply(source);
+			assertThat(seen).contains(of, until).filteredOn(p -> p instanceof OrDone).hasSize(2);
+		}
+		finally {
+			Hooks.resetOnEachOperator("orDoneTest");
+		}
+	}
+
+	@Test
+	void operatorDebugNamesOrDoneInAnErrorsAssemblyTrace() {
+		Hooks.onOperatorDebug();
+		try {
+			StepVerifier.create(OrDone.of(Flux.error(new IllegalStateException("source failed")), Mono.never()))
+					.expectErrorSatisfies(e -> assertThat(TeeTest.assemblyTraces(e)).anyMatch(m -> m.contains("OrDone.of")))
+					.verify(Duration.ofSeconds(10));
+		}
+		finally {
+			Hooks.resetOnOperatorDebug();
+		}
+	}
+
+	@Test
+	void aPlainDoneSignalIsAdaptedWithFluxFrom() {
+		List<Publisher<?>> seen = new CopyOnWriteArrayList<>();
+		Flux<Object> never = Flux.never();
+		Publisher<Object> plain = never::subscribe;
+		Hooks.onEachOperator("orDonePlain", p -> {
+			seen.add(p);
+			return p;
+		});
+		try {
+			OrDone.until(plain);
+		}
+		finally {
+			Hooks.resetOnEachOperator("orDonePlain");
+		}
+		assertThat(seen).anyMatch(p -> Scannable.from(p).scanUnsafe(Scannable.Attr.PARENT) == plain);
+	}
+
+	@Test
+	void isScannable() {
+		Flux<Integer> source = Flux.just(1);
+		Scannable orDone = Scannable.from(source.transform(OrDone.until(Mono.never())));
+		assertThat(orDone.isScanAvailable()).isTrue();
+		assertThat(orDone.scan(Scannable.Attr.PARENT)).isSameAs(source);
+		assertThat(orDone.scan(Scannable.Attr.RUN_STYLE)).isEqualTo(Scannable.Attr.RunStyle.SYNC);
+	}
+
+	@Test
+	void itsSubscribersAreScannable() {
+		TestPublisher<Integer> source = TestPublisher.create();
+		TestPublisher<Object> done = TestPublisher.create();
+		AtomicReference<Subscription> subscription = new AtomicReference<>();
+		TestSubscriber<Integer> subscriber = TestSubscriber.builder().initialRequest(5).build();
+		OrDone.of(source, done).doOnSubscribe(subscription::set).subscribe(subscriber);
+		source.next(1, 2);
+
+		Scannable main = Scannable.from(subscription.get());
+		assertThat(main.isScanAvailable()).isTrue();
+		assertThat(main.scan(Scannable.Attr.PARENT)).isNotNull();
+		assertThat(main.scan(Scannable.Attr.ACTUAL)).isNotNull();
+		assertThat(main.scan(Scannable.Attr.REQUESTED_FROM_DOWNSTREAM)).isEqualTo(3L);
+		assertThat(main.scan(Scannable.Attr.CANCELLED)).isFalse();
+		assertThat(main.scan(Scannable.Attr.TERMINATED)).isFalse();
+		assertThat(main.scan(Scannable.Attr.RUN_STYLE)).isEqualTo(Scannable.Attr.RunStyle.SYNC);
+
+		Scannable other = main.inners().findFirst().orElseThrow();
+		assertThat(other.scan(Scannable.Attr.PARENT)).isNotNull();
+		assertThat(other.scan(Scannable.Attr.ACTUAL)).isSameAs(main);
+		assertThat(other.scan(Scannable.Attr.CANCELLED)).isFalse();
+		assertThat(other.scan(Scannable.Attr.TERMINATED)).isFalse();
+		assertThat(other.scan(Scannable.Attr.RUN_STYLE)).isEqualTo(Scannable.Attr.RunStyle.SYNC);
+
+		done.next("stop");
+		assertThat(main.scan(Scannable.Attr.TERMINATED)).isTrue();
+		assertThat(main.scan(Scannable.Attr.CANCELLED)).isFalse();
+		assertThat(other.scan(Scannable.Attr.TERMINATED)).isTrue();
+	}
+
+	@Test
+	void aCancelledSubscriberScansAsCancelled() {
+		AtomicReference<Subscription> subscription = new AtomicReference<>();
+		TestSubscriber<Integer> subscriber = TestSubscriber.create();
+		OrDone.of(Flux.<Integer>never(), Mono.never()).doOnSubscribe(subscription::set).subscribe(subscriber);
+		subscriber.cancel();
+		Scannable main = Scannable.from(subscription.get());
+		assertThat(main.scan(Scannable.Attr.CANCELLED)).isTrue();
+		assertThat(main.scan(Scannable.Attr.TERMINATED)).isFalse();
+		assertThat(main.inners().findFirst().orElseThrow().scan(Scannable.Attr.CANCELLED)).isTrue();
+	}
+
+	@Test
+	void aValueArrivingAfterDoneFiredIsDiscarded() {
+		TestPublisher<Integer> source = TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+		Sinks.Empty<Void> done = Sinks.empty();
+		StepVerifier.create(OrDone.of(source, done.asMono()))
+				.then(() -> source.next(1))
+				.expectNext(1)
+				.then(done::tryEmitEmpty)
+				.expectComplete()
+				.verifyThenAssertThat()
+				.hasNotDiscardedElements()
+				.hasNotDroppedElements();
+		List<Object> discarded = new CopyOnWriteArrayList<>();
+		TestSubscriber<Integer> subscriber = TestSubscriber.builder()
+				.contextPutAll(Operators.enableOnDiscard(Context.empty(), discarded::add)).build();
+		TestPublisher<Integer> late = TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+		Sinks.Empty<Void> fired = Sinks.empty();
+		OrDone.of(late, fired.asMono()).subscribe(subscriber);
+		fired.tryEmitEmpty();
+		// The source was cancelled but had a value in flight.
+		late.next(2);
+		assertThat(subscriber.getReceivedOnNext()).isEmpty();
+		assertThat(discarded).containsExactly(2);
+	}
+
+	@Test
+	void unlikeTakeUntilOtherADoneThatAlreadyFiredNeverSubscribesTheSource() {
+		PublisherProbe<Integer> viaTakeUntil = PublisherProbe.of(Flux.just(1));
+		StepVerifier.create(viaTakeUntil.flux().takeUntilOther(Mono.empty())).verifyComplete();
+		// takeUntilOther subscribes the source and cancels it at once.
+		viaTakeUntil.assertWasSubscribed();
+		viaTakeUntil.assertWasCancelled();
+
+		PublisherProbe<Integer> viaOrDone = PublisherProbe.of(Flux.just(1));
+		StepVerifier.create(viaOrDone.flux().transform(OrDone.until(Mono.empty()))).verifyComplete();
+		viaOrDone.assertWasNotSubscribed();
+	}
+
+	@Test
+	void likeTakeUntilOtherADoneThatCompletesEmptyStopsTheSource() {
+		// Not a difference: both stop on a done-signal that completes without a value.
+		TestPublisher<Integer> source = TestPublisher.create();
+		Sinks.Empty<Void> done = Sinks.empty();
+		StepVerifier.create(source.flux().takeUntilOther(done.asMono()))
+				.then(() -> source.next(1))
+				.expectNext(1)
+				.then(done::tryEmitEmpty)
+				.verifyComplete();
+		source.assertCancelled();
 	}
 
 	@Test
@@ -157,6 +318,23 @@ class OrDoneTest {
 			for (int i = 0; i < values.size(); i++) {
 				assertThat(values.get(i)).isEqualTo(i);
 			}
+		}
+	}
+
+	@Test
+	void doneRacingAValueDeliversItOrDiscardsItAndEndsOnce() {
+		for (int round = 0; round < 10_000; round++) {
+			List<Object> discarded = new CopyOnWriteArrayList<>();
+			TestPublisher<Integer> source = TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+			Sinks.Empty<Void> done = Sinks.empty();
+			TestSubscriber<Integer> subscriber = TestSubscriber.builder()
+					.contextPutAll(Operators.enableOnDiscard(Context.empty(), discarded::add)).build();
+			OrDone.of(source, done.asMono()).subscribe(subscriber);
+			RaceTestUtils.race(() -> source.next(1), done::tryEmitEmpty);
+			assertThat(subscriber.getProtocolErrors()).isEmpty();
+			assertThat(subscriber.isTerminatedComplete()).isTrue();
+			assertThat(subscriber.getReceivedOnNext().size() + discarded.size()).isEqualTo(1);
+			source.assertCancelled();
 		}
 	}
 }

@@ -8,11 +8,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -31,6 +36,105 @@ class OrTest {
 		assertThatNullPointerException().isThrownBy(() -> Or.of(Mono.never(), null)).withMessage("signals[1]");
 		assertThatNullPointerException().isThrownBy(() -> Or.of(Arrays.asList(null, Mono.never())))
 				.withMessage("signals[0]");
+	}
+
+	@Test
+	void passesThroughTheAssemblyHooks() {
+		List<Publisher<?>> seen = new CopyOnWriteArrayList<>();
+		Hooks.onEachOperator("orTest", p -> {
+			seen.add(p);
+			return p;
+		});
+		try {
+			Mono<Void> some = Or.of(Mono.never(), Mono.never());
+			Mono<Void> listed = Or.of(List.of(Mono.never()));
+			Mono<Void> none = Or.of();
+			assertThat(seen).contains(some, listed, none).filteredOn(p -> p instanceof Or).hasSize(3);
+		}
+		finally {
+			Hooks.resetOnEachOperator("orTest");
+		}
+	}
+
+	@Test
+	void operatorDebugNamesOrInAnErrorsAssemblyTrace() {
+		Hooks.onOperatorDebug();
+		try {
+			StepVerifier.create(Or.of(Mono.never(), Mono.error(new IllegalStateException("boom"))))
+					.expectErrorSatisfies(e -> assertThat(TeeTest.assemblyTraces(e)).anyMatch(m -> m.contains("Or.of")))
+					.verify(Duration.ofSeconds(10));
+		}
+		finally {
+			Hooks.resetOnOperatorDebug();
+		}
+	}
+
+	@Test
+	void plainInputPublishersAreAdaptedWithFluxFrom() {
+		List<Publisher<?>> seen = new CopyOnWriteArrayList<>();
+		Flux<Object> done = Flux.empty();
+		Publisher<Object> plain = done::subscribe;
+		Hooks.onEachOperator("orPlain", p -> {
+			seen.add(p);
+			return p;
+		});
+		try {
+			StepVerifier.create(Or.of(Mono.never(), plain)).verifyComplete();
+		}
+		finally {
+			Hooks.resetOnEachOperator("orPlain");
+		}
+		assertThat(seen).anyMatch(p -> p != plain && Scannable.from(p).scanUnsafe(Scannable.Attr.PARENT) == plain);
+	}
+
+	@Test
+	void isScannable() {
+		Scannable or = Scannable.from(Or.of(Mono.never()));
+		assertThat(or.isScanAvailable()).isTrue();
+		assertThat(or.scan(Scannable.Attr.RUN_STYLE)).isEqualTo(Scannable.Attr.RunStyle.SYNC);
+	}
+
+	@Test
+	void itsCoordinatorAndInputSubscribersAreScannable() {
+		TestPublisher<Object> a = TestPublisher.create();
+		TestPublisher<Object> b = TestPublisher.create();
+		AtomicReference<Subscription> subscription = new AtomicReference<>();
+		TestSubscriber<Void> subscriber = TestSubscriber.create();
+		Or.of(a, b).doOnSubscribe(subscription::set).subscribe(subscriber);
+
+		Scannable coordinator = Scannable.from(subscription.get());
+		assertThat(coordinator.isScanAvailable()).isTrue();
+		assertThat(coordinator.scan(Scannable.Attr.ACTUAL)).isNotNull();
+		assertThat(coordinator.scan(Scannable.Attr.CANCELLED)).isFalse();
+		assertThat(coordinator.scan(Scannable.Attr.TERMINATED)).isFalse();
+		assertThat(coordinator.scan(Scannable.Attr.RUN_STYLE)).isEqualTo(Scannable.Attr.RunStyle.SYNC);
+		List<Scannable> inputs = new ArrayList<>();
+		coordinator.inners().forEach(inputs::add);
+		assertThat(inputs).hasSize(2);
+
+		Scannable first = inputs.get(0);
+		assertThat(first.scan(Scannable.Attr.PARENT)).isNotNull();
+		assertThat(first.scan(Scannable.Attr.ACTUAL)).isSameAs(coordinator);
+		assertThat(first.scan(Scannable.Attr.CANCELLED)).isFalse();
+		assertThat(first.scan(Scannable.Attr.TERMINATED)).isFalse();
+		assertThat(first.scan(Scannable.Attr.RUN_STYLE)).isEqualTo(Scannable.Attr.RunStyle.SYNC);
+
+		b.complete();
+		assertThat(coordinator.scan(Scannable.Attr.TERMINATED)).isTrue();
+		assertThat(coordinator.scan(Scannable.Attr.CANCELLED)).isFalse();
+		assertThat(first.scan(Scannable.Attr.CANCELLED)).isTrue();
+		assertThat(inputs.get(1).scan(Scannable.Attr.TERMINATED)).isTrue();
+	}
+
+	@Test
+	void aCancelledCoordinatorScansAsCancelled() {
+		AtomicReference<Subscription> subscription = new AtomicReference<>();
+		TestSubscriber<Void> subscriber = TestSubscriber.create();
+		Or.of(Mono.never()).doOnSubscribe(subscription::set).subscribe(subscriber);
+		subscriber.cancel();
+		Scannable coordinator = Scannable.from(subscription.get());
+		assertThat(coordinator.scan(Scannable.Attr.CANCELLED)).isTrue();
+		assertThat(coordinator.scan(Scannable.Attr.TERMINATED)).isFalse();
 	}
 
 	@Test

@@ -7,10 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.Scannable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.PublisherProbe;
@@ -129,22 +135,128 @@ class HeartbeatTest {
 		TestPublisher<Integer> results = TestPublisher.create();
 		StepVerifier.withVirtualTime(() -> Heartbeat.interval(results.flux(), SECOND, scheduler), () -> clock, 0)
 				.expectSubscription()
-				.then(() -> results.assertMaxRequested(Heartbeat.PREFETCH))
-				.then(() -> results.next(1, 2, 3))
 				.thenAwait(Duration.ofSeconds(4))
+				.then(() -> results.assertMaxRequested(0))
 				.thenRequest(2)
+				.then(() -> results.next(1, 2))
 				.expectNext(Beat.value(1), Beat.value(2))
+				// Four ticks nobody asked for: dropped.
 				.expectNoEvent(Duration.ofSeconds(4))
-				.thenRequest(1)
-				// The waiting result, not a pulse, takes the demand.
-				.expectNext(Beat.value(3))
 				.thenRequest(1)
 				.expectNoEvent(Duration.ofMillis(999))
 				.thenAwait(Duration.ofMillis(1))
 				.expectNext(PULSE)
+				// The pulse took the demand the results were asked for: their value waits for the next request.
+				.then(() -> results.next(3))
+				.expectNoEvent(Duration.ofSeconds(2))
+				.thenRequest(1)
+				.expectNext(Beat.value(3))
 				.thenCancel()
 				.verify();
 		results.assertCancelled();
+	}
+
+	/** What the consumer did not ask for is not asked of the results: a watchdog on them sees the consumer's demand. */
+	@Test
+	void asksTheResultsForNoMoreThanTheConsumerAskedFor() {
+		TestPublisher<Integer> results = TestPublisher.create();
+		TestPublisher<Long> ticks = TestPublisher.create();
+		StepVerifier.create(Heartbeat.pulsing(results.flux(), ticks.flux()), 0)
+				.expectSubscription()
+				.then(() -> results.assertMaxRequested(0))
+				.thenRequest(1)
+				.then(() -> results.assertMinRequested(1).assertMaxRequested(1))
+				.then(() -> results.next(5))
+				.expectNext(Beat.value(5))
+				.then(() -> results.assertMaxRequested(0))
+				// A pulse takes the demand the results were asked for: their value waits, and nothing more is asked.
+				.thenRequest(1)
+				.then(() -> ticks.next(0L))
+				.expectNext(PULSE)
+				.then(() -> results.next(6))
+				.then(() -> results.assertMaxRequested(0))
+				.thenRequest(1)
+				.expectNext(Beat.value(6))
+				.then(() -> results.assertMaxRequested(0))
+				.thenRequest(100)
+				.then(() -> results.assertMinRequested(Heartbeat.PREFETCH).assertMaxRequested(Heartbeat.PREFETCH))
+				.thenCancel()
+				.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void droppedPulseTriggersGoToTheDiscardHook() {
+		TestPublisher<Long> ticks = TestPublisher.create();
+		List<Object> discarded = new CopyOnWriteArrayList<>();
+		StepVerifier.create(Heartbeat.pulsing(Flux.<Integer>never(), ticks.flux()).doOnDiscard(Object.class, discarded::add), 0)
+				.expectSubscription()
+				.then(() -> ticks.next(1L, 2L))
+				.thenRequest(1)
+				.then(() -> ticks.next(3L))
+				.expectNext(PULSE)
+				.then(() -> ticks.next(4L))
+				.thenCancel()
+				.verify(Duration.ofSeconds(5));
+		assertThat(discarded).containsExactly(1L, 2L, 4L);
+	}
+
+	@Test
+	void assemblyHooksSeeTheHeartbeats() {
+		List<String> assembled = new CopyOnWriteArrayList<>();
+		Hooks.onEachOperator("heartbeat-test", publisher -> {
+			assembled.add(publisher.getClass().getSimpleName());
+			return publisher;
+		});
+		try {
+			Heartbeat.interval(Flux.never(), SECOND, scheduler);
+			Heartbeat.pulsing(Flux.never(), Flux.never());
+		}
+		finally {
+			Hooks.resetOnEachOperator("heartbeat-test");
+		}
+		assertThat(assembled.stream().filter("FluxHeartbeat"::equals)).hasSize(2);
+
+		Hooks.onOperatorDebug();
+		try {
+			Flux<Beat<Integer>> debugged = Heartbeat.pulsing(Flux.never(), Flux.error(new IllegalStateException("pulse broke")));
+			StepVerifier.create(debugged)
+					.expectErrorSatisfies(e -> assertThat(e.getSuppressed()).anySatisfy(trace ->
+							assertThat(trace.toString()).contains("FluxHeartbeat")))
+					.verify(Duration.ofSeconds(5));
+		}
+		finally {
+			Hooks.resetOnOperatorDebug();
+		}
+	}
+
+	@Test
+	void scansLikeAReactorOperator() {
+		TestPublisher<Integer> results = TestPublisher.create();
+		TestPublisher<Long> ticks = TestPublisher.create();
+		Flux<Beat<Integer>> beats = Heartbeat.pulsing(results.flux(), ticks.flux());
+		assertThat(Scannable.from(beats).scan(Scannable.Attr.PREFETCH)).isEqualTo(Heartbeat.PREFETCH);
+
+		AtomicReference<Subscription> upstream = new AtomicReference<>();
+		BaseSubscriber<Beat<Integer>> subscriber = new BaseSubscriber<>() {
+			@Override
+			protected void hookOnSubscribe(Subscription subscription) {
+				upstream.set(subscription);
+			}
+		};
+		beats.subscribe(subscriber);
+		Scannable main = Scannable.from(upstream.get());
+		assertThat(main.scanUnsafe(Scannable.Attr.ACTUAL)).isSameAs(subscriber);
+		assertThat(main.inners()).hasSize(2).allSatisfy(inner -> {
+			assertThat(inner.scan(Scannable.Attr.PARENT)).isNotNull();
+			assertThat(inner.scanUnsafe(Scannable.Attr.ACTUAL)).isSameAs(main);
+		});
+		subscriber.request(2);
+		results.next(1);
+		assertThat(main.scan(Scannable.Attr.REQUESTED_FROM_DOWNSTREAM)).isEqualTo(1L);
+		assertThat(main.scan(Scannable.Attr.BUFFERED)).isZero();
+		results.complete();
+		assertThat(main.scan(Scannable.Attr.TERMINATED)).isTrue();
+		assertThat(main.scan(Scannable.Attr.CANCELLED)).isFalse();
 	}
 
 	@Test
@@ -274,7 +386,7 @@ class HeartbeatTest {
 		StepVerifier.withVirtualTime(() -> Heartbeat.perUnit(Mono.delay(Duration.ofSeconds(2), scheduler)
 						.thenMany(Flux.fromIterable(numbers))), () -> clock, 1)
 				.thenAwait(Duration.ofDays(1))
-				// Block on the first heartbeat: the ward has begun.
+				// Block on the first heartbeat: it comes with the first result, whenever the ward gets to it.
 				.expectNext(PULSE)
 				.thenRequest(Long.MAX_VALUE)
 				.expectNext(Beat.value(0), PULSE, Beat.value(1), PULSE, Beat.value(2), PULSE, Beat.value(3), PULSE, Beat.value(5))
@@ -312,7 +424,7 @@ class HeartbeatTest {
 				.expectNoEvent(Duration.ofMillis(1_999))
 				.thenAwait(Duration.ofMillis(1))
 				.expectErrorSatisfies(e -> assertThat(e).isInstanceOf(HeartbeatTimeoutException.class)
-						.hasMessage("no heartbeat from ward 'doWork' within PT2S"))
+						.hasMessage("no heartbeat from 'doWork' within PT2S"))
 				.verify(Duration.ofSeconds(10));
 		assertThat(clock.now(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4);
 		assertThat(scheduler.liveTimers()).isZero();

@@ -41,7 +41,7 @@ class MicrometerRateLimiterMetricsTest {
 		bucket.tryAcquire(2);
 		bucket.tryAcquire();
 		bucket.tryAcquire(3);
-		Reservation r = bucket.reserve(1);
+		Reservation r = bucket.reserveNow(1);
 		r.cancel();
 		assertThat(permits("granted")).isEqualTo(3);
 		assertThat(permits("denied")).isEqualTo(4);

@@ -34,8 +34,8 @@ class MultiLimiterTest {
 
 	@Test
 	void nullArgumentsAreRejectedByName() {
-		assertThatNullPointerException().isThrownBy(() -> MultiLimiter.of((RateLimiter[]) null)).withMessage("limiters");
-		assertThatNullPointerException().isThrownBy(() -> MultiLimiter.of((List<RateLimiter>) null)).withMessage("limiters");
+		assertThatNullPointerException().isThrownBy(() -> MultiLimiter.of((LocalRateLimiter[]) null)).withMessage("limiters");
+		assertThatNullPointerException().isThrownBy(() -> MultiLimiter.of((List<LocalRateLimiter>) null)).withMessage("limiters");
 		assertThatNullPointerException().isThrownBy(() -> MultiLimiter.of(bucket("a", Limit.of(1), 1), null))
 				.withMessage("limiters[1]");
 	}
@@ -45,7 +45,7 @@ class MultiLimiterTest {
 		assertThatIllegalArgumentException().isThrownBy(MultiLimiter::of).withMessageContaining("limiters");
 		MultiLimiter multi = MultiLimiter.of(bucket("a", Limit.of(1), 1));
 		assertThatIllegalArgumentException().isThrownBy(() -> multi.tryAcquire(0)).withMessageContaining("permits");
-		assertThatIllegalArgumentException().isThrownBy(() -> multi.reserve(1, Duration.ofSeconds(-1)))
+		assertThatIllegalArgumentException().isThrownBy(() -> multi.reserveNow(1, Duration.ofSeconds(-1)))
 				.withMessageContaining("maxWait");
 	}
 
@@ -79,7 +79,7 @@ class MultiLimiterTest {
 		TokenBucket slow = bucket("slow", Limit.of(0.5), 1);
 		MultiLimiter multi = MultiLimiter.of(fast, slow);
 		assertThat(multi.tryAcquire()).isTrue();
-		Reservation r = multi.reserve(1);
+		Reservation r = multi.reserveNow(1);
 		assertThat(r.ok()).isTrue();
 		assertThat(r.delay()).isEqualTo(Duration.ofSeconds(2));
 		advanceTo(Duration.ofSeconds(1));
@@ -95,10 +95,10 @@ class MultiLimiterTest {
 		TokenBucket fast = bucket("fast", Limit.of(2), 1);
 		slow.tryAcquire(2);
 		for (int i = 0; i < 10; i++) {
-			fast.reserve(1);
+			fast.reserveNow(1);
 		}
 		// slow (the most restrictive, asked first) grants in 2 s; fast would need 5 s.
-		Reservation r = MultiLimiter.of(fast, slow).reserve(1, Duration.ofSeconds(3));
+		Reservation r = MultiLimiter.of(fast, slow).reserveNow(1, Duration.ofSeconds(3));
 		assertThat(r.ok()).isFalse();
 		assertThat(r.delay()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(slow.tokens()).isZero();
@@ -137,7 +137,7 @@ class MultiLimiterTest {
 				bucket("minute", Limit.per(10, Duration.ofMinutes(1)), 10));
 		long[] delaysMs = new long[20];
 		for (int i = 0; i < 20; i++) {
-			delaysMs[i] = multi.reserve(1).delay().toMillis();
+			delaysMs[i] = multi.reserveNow(1).delay().toMillis();
 		}
 		assertThat(delaysMs).containsExactly(0, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500,
 				6000, 12000, 18000, 24000, 30000, 36000, 42000, 48000, 54000, 60000);
@@ -154,5 +154,87 @@ class MultiLimiterTest {
 		assertThat(a.tokens()).isZero();
 		assertThat(b.tokens()).isEqualTo(1);
 		assertThat(c.tokens()).isEqualTo(2);
+	}
+
+	@Test
+	void aRefusalLateInTheListGivesBackWhatTheFirstTookEvenAcrossNesting() {
+		TokenBucket a = bucket("a", Limit.of(1), 2);
+		TokenBucket b = bucket("b", Limit.of(2), 2);
+		TokenBucket c = bucket("c", Limit.of(3), 1);
+		MultiLimiter outer = MultiLimiter.of(MultiLimiter.of(a, c), b);
+		c.tryAcquire();
+		assertThat(outer.tryAcquire()).isFalse();
+		assertThat(a.tokens()).isEqualTo(2);
+		assertThat(b.tokens()).isEqualTo(2);
+		assertThat(outer.reserveNow(1, Duration.ZERO).ok()).isFalse();
+		assertThat(a.tokens()).isEqualTo(2);
+		assertThat(b.tokens()).isEqualTo(2);
+	}
+
+	/** A local limiter that is not a bucket: its reservations are undone when another limiter refuses. */
+	@Test
+	void anyLocalLimiterTakesPartAndIsUndoneOnARefusal() {
+		TokenBucket inner = bucket("inner", Limit.of(1), 2);
+		LocalRateLimiter wrapped = new LocalRateLimiter() {
+			@Override
+			public String name() {
+				return "wrapped";
+			}
+
+			@Override
+			public Limit limit() {
+				return inner.limit();
+			}
+
+			@Override
+			public int burst() {
+				return inner.burst();
+			}
+
+			@Override
+			public reactor.core.scheduler.Scheduler scheduler() {
+				return inner.scheduler();
+			}
+
+			@Override
+			public boolean tryAcquire(int permits) {
+				throw new AssertionError("a MultiLimiter reserves on limiters it cannot undo otherwise");
+			}
+
+			@Override
+			public Reservation reserveNow(int permits, Duration maxWait) {
+				return inner.reserveNow(permits, maxWait);
+			}
+		};
+		TokenBucket narrow = bucket("narrow", Limit.of(2), 1);
+		MultiLimiter multi = MultiLimiter.of(wrapped, narrow);
+		assertThat(multi.tryAcquire()).isTrue();
+		assertThat(multi.tryAcquire()).isFalse();
+		assertThat(inner.tokens()).as("one taken, the refused one given back").isEqualTo(1);
+		assertThat(narrow.tokens()).isZero();
+	}
+
+	/** tryAcquire allocates nothing over buckets, nested or not, granted or refused (the JVM's per-thread counter). */
+	@Test
+	void tryAcquireOverBucketsAllocatesNothing() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+		MultiLimiter granting = MultiLimiter.of(MultiLimiter.of(TokenBucket.of(Limit.of(1e9), 1_000_000),
+				TokenBucket.of(Limit.of(2e9), 1_000_000)), TokenBucket.of(Limit.of(3e9), 1_000_000));
+		// The first grants, the second refuses: every refusal gives the first bucket's token back.
+		MultiLimiter refusing = MultiLimiter.of(TokenBucket.of(Limit.of(1e9), 1_000_000), TokenBucket.of(Limit.ZERO, 1));
+		refusing.tryAcquire();
+		for (int i = 0; i < 20_000; i++) {
+			granting.tryAcquire();
+			refusing.tryAcquire();
+		}
+		long thread = Thread.currentThread().getId();
+		long before = threads.getThreadAllocatedBytes(thread);
+		for (int i = 0; i < 100_000; i++) {
+			granting.tryAcquire();
+			refusing.tryAcquire();
+		}
+		long allocated = threads.getThreadAllocatedBytes(thread) - before;
+		// A few hundred bytes at most, from the measurement itself: not one object per call.
+		assertThat(allocated).isLessThan(1024);
 	}
 }

@@ -1,6 +1,9 @@
 package io.gopherflux.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import java.time.Instant;
 
 import io.gopherflux.errors.GopherfluxException;
 import org.junit.jupiter.api.Test;
@@ -18,11 +21,41 @@ class RateLimitExceptionTest {
 	}
 
 	@Test
-	void waitPastDeadlineSaysHowLongAndIsRetryable() {
-		WaitPastDeadlineException e = new WaitPastDeadlineException("api", 1, 2_000_000_000L, 500_000_000L);
+	void waitPastTheDeadlineSaysHowLongAndIsRetryable() {
+		WaitPastDeadlineException e = WaitPastDeadlineException.pastDeadline("api", 1, 2_000_000_000L, 500_000_000L);
 		assertThat(e).hasMessage("rate limiter 'api' would make 1 permit(s) wait PT2S, longer than the PT0.5S left before the deadline");
 		assertThat(e.retryable()).isTrue();
+		assertThat(e.bound()).isEqualTo(WaitPastDeadlineException.Bound.DEADLINE);
 		assertThat(e.context()).containsEntry("waitNanos", 2_000_000_000L).containsEntry("allowedNanos", 500_000_000L);
+	}
+
+	/** Issue 13: a refusal because of maxWait said "left before the deadline" when there was no deadline. */
+	@Test
+	void waitPastTheMaximumSaysSoWithoutMentioningADeadline() {
+		WaitPastDeadlineException e = WaitPastDeadlineException.pastMaxWait("api", 2, 2_000_000_000L, 500_000_000L);
+		assertThat(e).hasMessage("rate limiter 'api' would make 2 permit(s) wait PT2S, longer than the maxWait of PT0.5S");
+		assertThat(e.retryable()).isTrue();
+		assertThat(e.bound()).isEqualTo(WaitPastDeadlineException.Bound.MAX_WAIT);
+		assertThat(e.context()).containsEntry("permits", 2).containsEntry("allowedNanos", 500_000_000L);
+	}
+
+	@Test
+	void deadlinePassedSaysWhenAndIsRetryable() {
+		Instant deadline = Instant.parse("2026-01-01T00:00:00Z");
+		WaitPastDeadlineException e = WaitPastDeadlineException.deadlinePassed("api", 1, deadline, deadline.plusMillis(5));
+		assertThat(e).hasMessage("rate limiter 'api' was asked for 1 permit(s) at 2026-01-01T00:00:00.005Z, when the deadline"
+				+ " 2026-01-01T00:00:00Z had passed");
+		assertThat(e.retryable()).isTrue();
+		assertThat(e.bound()).isEqualTo(WaitPastDeadlineException.Bound.DEADLINE);
+		assertThat(e.context()).containsEntry("deadline", deadline);
+	}
+
+	@Test
+	void nullNamesAreRejected() {
+		assertThatNullPointerException().isThrownBy(() -> WaitPastDeadlineException.pastMaxWait(null, 1, 1, 1)).withMessage("limiter");
+		assertThatNullPointerException().isThrownBy(() -> WaitPastDeadlineException.pastDeadline(null, 1, 1, 1)).withMessage("limiter");
+		assertThatNullPointerException().isThrownBy(() -> WaitPastDeadlineException.deadlinePassed("api", 1, null, Instant.EPOCH))
+				.withMessage("deadline");
 	}
 
 	@Test

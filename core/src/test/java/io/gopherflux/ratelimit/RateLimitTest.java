@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,6 +18,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.PublisherProbe;
@@ -57,6 +59,27 @@ class RateLimitTest {
 				.expectNext("3@1000")
 				.thenAwait(Duration.ofSeconds(2))
 				.expectNext("4@2000", "5@3000")
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * Issue 13: a bucket with every setting at its default, made inside the supplier, read
+	 * System.nanoTime while its timers were virtual, so the elements came at 0, 1, 3, 6 and 10 s.
+	 */
+	@Test
+	void aDefaultBucketMadeUnderVirtualTimeIsEntirelyVirtual() {
+		StepVerifier.withVirtualTime(() -> stamped(Flux.range(1, 5).transform(RateLimit.elements(TokenBucket.of(Limit.of(1), 1)))))
+				.expectSubscription()
+				.expectNext("1@0")
+				.thenAwait(Duration.ofSeconds(1))
+				.expectNext("2@1000")
+				.thenAwait(Duration.ofSeconds(1))
+				.expectNext("3@2000")
+				.thenAwait(Duration.ofSeconds(1))
+				.expectNext("4@3000")
+				.thenAwait(Duration.ofSeconds(1))
+				.expectNext("5@4000")
 				.expectComplete()
 				.verify(Duration.ofSeconds(5));
 	}
@@ -240,6 +263,32 @@ class RateLimitTest {
 				.verify(Duration.ofSeconds(5));
 	}
 
+	private static TokenBucket frozenBucket() {
+		return TokenBucket.of(TokenBucketConfig.builder(Limit.of(1), 1).clock(() -> 0L).build());
+	}
+
+	private static <T> BaseSubscriber<T> cancellingInOnSubscribe() {
+		return new BaseSubscriber<T>() {
+			@Override
+			protected void hookOnSubscribe(Subscription subscription) {
+				cancel();
+			}
+		};
+	}
+
+	/** Issue 13: the permit was taken before onSubscribe, and kept when it cancelled. */
+	@Test
+	void aSubscriptionCancelledInOnSubscribeTakesNoPermit() {
+		TokenBucket bucket = frozenBucket();
+		PublisherProbe<Integer> flux = PublisherProbe.of(Flux.just(1));
+		PublisherProbe<Integer> mono = PublisherProbe.of(Mono.just(1));
+		flux.flux().transform(RateLimit.subscriptions(bucket)).subscribe(cancellingInOnSubscribe());
+		mono.mono().transform(RateLimit.subscription(bucket)).subscribe(cancellingInOnSubscribe());
+		assertThat(bucket.tokens()).isEqualTo(1);
+		flux.assertWasNotSubscribed();
+		mono.assertWasNotSubscribed();
+	}
+
 	@Test
 	void monoSubscriptionWaitsForAPermit() {
 		StepVerifier.withVirtualTime(() -> {
@@ -253,5 +302,152 @@ class RateLimitTest {
 				.expectNext("called")
 				.expectComplete()
 				.verify(Duration.ofSeconds(5));
+	}
+
+	/** A limiter that is not local, as one kept in Redis would be: each decision is one subscription to {@code reserve}. */
+	static final class CountingRemoteLimiter implements RateLimiter {
+
+		final TokenBucket bucket;
+		final AtomicInteger decisions = new AtomicInteger();
+
+		CountingRemoteLimiter(TokenBucket bucket) {
+			this.bucket = bucket;
+		}
+
+		@Override
+		public String name() {
+			return "remote";
+		}
+
+		@Override
+		public Limit limit() {
+			return bucket.limit();
+		}
+
+		@Override
+		public int burst() {
+			return bucket.burst();
+		}
+
+		@Override
+		public Scheduler scheduler() {
+			return bucket.scheduler();
+		}
+
+		@Override
+		public Mono<Reservation> reserve(int permits, Duration maxWait) {
+			return Mono.fromSupplier(() -> {
+				decisions.incrementAndGet();
+				return bucket.reserveNow(permits, maxWait);
+			});
+		}
+	}
+
+	/** A local limiter that counts how it is asked. */
+	static final class CountingLocalLimiter implements LocalRateLimiter {
+
+		final TokenBucket bucket;
+		final AtomicInteger tries = new AtomicInteger();
+		final AtomicInteger reservations = new AtomicInteger();
+
+		CountingLocalLimiter(TokenBucket bucket) {
+			this.bucket = bucket;
+		}
+
+		@Override
+		public String name() {
+			return "local";
+		}
+
+		@Override
+		public Limit limit() {
+			return bucket.limit();
+		}
+
+		@Override
+		public int burst() {
+			return bucket.burst();
+		}
+
+		@Override
+		public Scheduler scheduler() {
+			return bucket.scheduler();
+		}
+
+		@Override
+		public boolean tryAcquire(int permits) {
+			tries.incrementAndGet();
+			return bucket.tryAcquire(permits);
+		}
+
+		@Override
+		public Reservation reserveNow(int permits, Duration maxWait) {
+			reservations.incrementAndGet();
+			return bucket.reserveNow(permits, maxWait);
+		}
+	}
+
+	/** Issue 14: a remote limiter is asked exactly once per element, never tried first and then asked again. */
+	@Test
+	void aRemoteLimiterIsAskedOncePerElement() {
+		AtomicReference<CountingRemoteLimiter> remote = new AtomicReference<>();
+		StepVerifier.withVirtualTime(() -> {
+					remote.set(new CountingRemoteLimiter(virtualBucket(Limit.of(1), 2)));
+					return stamped(Flux.range(1, 5).transform(RateLimit.elements(remote.get())));
+				})
+				.expectSubscription()
+				.expectNext("1@0", "2@0")
+				.thenAwait(Duration.ofSeconds(3))
+				.expectNext("3@1000", "4@2000", "5@3000")
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+		assertThat(remote.get().decisions).hasValue(5);
+	}
+
+	@Test
+	void aRemoteLimiterIsAskedOncePerBatchAndPerSubscription() {
+		AtomicReference<CountingRemoteLimiter> remote = new AtomicReference<>();
+		StepVerifier.withVirtualTime(() -> {
+					remote.set(new CountingRemoteLimiter(virtualBucket(Limit.of(1), 1)));
+					return Flux.range(1, 7).transform(RateLimit.batches(remote.get(), 3));
+				})
+				.expectSubscription()
+				.expectNext(1, 2, 3)
+				.thenAwait(Duration.ofSeconds(2))
+				.expectNext(4, 5, 6, 7)
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+		assertThat(remote.get().decisions).hasValue(3);
+
+		StepVerifier.withVirtualTime(() -> {
+					remote.set(new CountingRemoteLimiter(virtualBucket(Limit.of(1), 1)));
+					Flux<Integer> call = Flux.range(1, 2).transform(RateLimit.subscriptions(remote.get()));
+					return call.concatWith(call);
+				})
+				.expectSubscription()
+				.expectNext(1, 2)
+				.thenAwait(Duration.ofSeconds(1))
+				.expectNext(1, 2)
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+		assertThat(remote.get().decisions).hasValue(2);
+	}
+
+	/** A local limiter is tried synchronously first, and waited for (one reservation) only when it says no. */
+	@Test
+	void aLocalLimiterIsTriedFirstAndReservedOnlyWhenItHasNoToken() {
+		AtomicReference<CountingLocalLimiter> local = new AtomicReference<>();
+		StepVerifier.withVirtualTime(() -> {
+					local.set(new CountingLocalLimiter(virtualBucket(Limit.of(1), 2)));
+					return Flux.range(1, 5).transform(RateLimit.elements(local.get()));
+				})
+				.expectSubscription()
+				.expectNext(1, 2)
+				.thenAwait(Duration.ofSeconds(3))
+				.expectNext(3, 4, 5)
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+		assertThat(local.get().tries).hasValue(5);
+		assertThat(local.get().reservations).hasValue(3);
 	}
 }

@@ -32,12 +32,44 @@ class TokenBucketConfigTest {
 	}
 
 	@Test
-	void defaultsAreTheNanoClockParallelSchedulerAndNoMetrics() {
+	void defaultsAreTheParallelSchedulerItsClockAndNoMetrics() {
 		TokenBucketConfig config = TokenBucketConfig.builder(Limit.of(1), 1).build();
 		assertThat(config.name()).isEqualTo("rate-limiter");
-		assertThat(config.clock()).isSameAs(NanoClock.system());
 		assertThat(config.scheduler()).isSameAs(Schedulers.parallel());
+		assertThat(config.clock()).isEqualTo(NanoClock.of(Schedulers.parallel()));
 		assertThat(config.metrics()).isSameAs(RateLimiterMetrics.noop());
+	}
+
+	/** Issue 13: the clock follows the scheduler unless one is set, so a bucket is never half-virtual. */
+	@Test
+	void theClockIsTheSchedulersUnlessOneIsSet() {
+		VirtualTimeScheduler time = VirtualTimeScheduler.create();
+		try {
+			TokenBucketConfig followed = TokenBucketConfig.builder(Limit.of(1), 1).scheduler(time).build();
+			time.advanceTimeBy(java.time.Duration.ofNanos(1234));
+			assertThat(followed.clock().nanoTime()).isEqualTo(1234);
+			assertThat(followed.clock()).isEqualTo(NanoClock.of(time));
+
+			TokenBucketConfig set = TokenBucketConfig.builder(Limit.of(1), 1).clock(NanoClock.system()).scheduler(time).build();
+			assertThat(set.clock()).isSameAs(NanoClock.system());
+			assertThat(set.scheduler()).isSameAs(time);
+		}
+		finally {
+			time.dispose();
+		}
+	}
+
+	@Test
+	void underVirtualTimeTheDefaultsAreVirtual() {
+		VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+		try {
+			TokenBucketConfig config = TokenBucketConfig.builder(Limit.of(1), 1).build();
+			time.advanceTimeBy(java.time.Duration.ofSeconds(3));
+			assertThat(config.clock().nanoTime()).isEqualTo(3_000_000_000L);
+		}
+		finally {
+			VirtualTimeScheduler.reset();
+		}
 	}
 
 	@Test

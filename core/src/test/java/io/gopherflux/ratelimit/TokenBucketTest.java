@@ -12,13 +12,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.gopherflux.context.Deadline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -47,6 +51,7 @@ class TokenBucketTest {
 		assertThatNullPointerException().isThrownBy(() -> TokenBucket.of(null)).withMessage("config");
 		assertThatNullPointerException().isThrownBy(() -> TokenBucket.of(null, 1)).withMessage("limit");
 		TokenBucket bucket = bucket(Limit.of(1), 1);
+		assertThatNullPointerException().isThrownBy(() -> bucket.reserveNow(1, null)).withMessage("maxWait");
 		assertThatNullPointerException().isThrownBy(() -> bucket.reserve(1, null)).withMessage("maxWait");
 		assertThatNullPointerException().isThrownBy(() -> bucket.acquire(1, null)).withMessage("maxWait");
 	}
@@ -55,8 +60,11 @@ class TokenBucketTest {
 	void invalidNumbersAreRejectedByName() {
 		TokenBucket bucket = bucket(Limit.of(1), 1);
 		assertThatIllegalArgumentException().isThrownBy(() -> bucket.tryAcquire(0)).withMessageContaining("permits");
-		assertThatIllegalArgumentException().isThrownBy(() -> bucket.reserve(-1)).withMessageContaining("permits");
+		assertThatIllegalArgumentException().isThrownBy(() -> bucket.reserveNow(-1)).withMessageContaining("permits");
+		assertThatIllegalArgumentException().isThrownBy(() -> bucket.reserve(0)).withMessageContaining("permits");
 		assertThatIllegalArgumentException().isThrownBy(() -> bucket.acquire(0)).withMessageContaining("permits");
+		assertThatIllegalArgumentException().isThrownBy(() -> bucket.reserveNow(1, Duration.ofSeconds(-1)))
+				.withMessageContaining("maxWait");
 		assertThatIllegalArgumentException().isThrownBy(() -> bucket.reserve(1, Duration.ofSeconds(-1)))
 				.withMessageContaining("maxWait");
 		assertThatIllegalArgumentException().isThrownBy(() -> bucket.acquire(1, Duration.ofSeconds(-1)))
@@ -216,7 +224,7 @@ class TokenBucketTest {
 					}
 				}
 				case 1 -> {
-					Reservation r = bucket.reserve(permits, Duration.ofNanos(random.nextInt(5) * interval));
+					Reservation r = bucket.reserveNow(permits, Duration.ofNanos(random.nextInt(5) * interval));
 					if (r.ok()) {
 						long[] event = { now.get() + r.delayNanos(), permits };
 						events.add(event);
@@ -251,7 +259,7 @@ class TokenBucketTest {
 	void moreThanTheBurstIsNeverGranted() {
 		TokenBucket bucket = bucket(Limit.of(1), 2);
 		assertThat(bucket.tryAcquire(3)).isFalse();
-		Reservation r = bucket.reserve(3);
+		Reservation r = bucket.reserveNow(3);
 		assertThat(r.ok()).isFalse();
 		assertThat(r.delayNanos()).isEqualTo(Long.MAX_VALUE);
 		assertThat(bucket.tokens()).isEqualTo(2);
@@ -266,7 +274,7 @@ class TokenBucketTest {
 	void unlimitedGrantsEverythingAtOnce() {
 		TokenBucket bucket = bucket(Limit.INF, 1);
 		assertThat(bucket.tryAcquire(1000)).isTrue();
-		Reservation r = bucket.reserve(1000);
+		Reservation r = bucket.reserveNow(1000);
 		assertThat(r.ok()).isTrue();
 		assertThat(r.delayNanos()).isZero();
 		r.cancel();
@@ -279,12 +287,12 @@ class TokenBucketTest {
 	void zeroRateGrantsOnlyTheBurstAndGetsCancelledTokensBack() {
 		TokenBucket bucket = bucket(Limit.ZERO, 2);
 		assertThat(bucket.tryAcquire()).isTrue();
-		Reservation r = bucket.reserve(1);
+		Reservation r = bucket.reserveNow(1);
 		assertThat(r.ok()).isTrue();
 		assertThat(bucket.tryAcquire()).isFalse();
 		advanceTo(Duration.ofDays(365));
 		assertThat(bucket.tryAcquire()).isFalse();
-		assertThat(bucket.reserve(1).ok()).isFalse();
+		assertThat(bucket.reserveNow(1).ok()).isFalse();
 		StepVerifier.create(bucket.acquire())
 				.expectError(PermitsDeniedException.class)
 				.verify(Duration.ofSeconds(5));
@@ -304,7 +312,7 @@ class TokenBucketTest {
 
 	private Reservation reserveAt(TokenBucket bucket, int tenths, int permits, int actTenths) {
 		advanceTo(Duration.ofMillis(100L * tenths));
-		Reservation r = bucket.reserve(permits);
+		Reservation r = bucket.reserveNow(permits);
 		assertThat(r.ok()).isTrue();
 		assertThat(r.permits()).isEqualTo(permits);
 		assertThat(r.delay()).as("delay of %d at t%d", permits, tenths).isEqualTo(Duration.ofMillis(100L * (actTenths - tenths)));
@@ -327,7 +335,7 @@ class TokenBucketTest {
 	void reservationPastItsMaxWaitTakesNothing() {
 		TokenBucket bucket = bucket(Limit.of(10), 2);
 		reserveAt(bucket, 0, 2, 0);
-		Reservation r = bucket.reserve(2, Duration.ofMillis(199));
+		Reservation r = bucket.reserveNow(2, Duration.ofMillis(199));
 		assertThat(r.ok()).isFalse();
 		assertThat(r.delay()).isEqualTo(Duration.ofMillis(200));
 		r.cancel();
@@ -457,6 +465,7 @@ class TokenBucketTest {
 				.verify(Duration.ofSeconds(5));
 	}
 
+	/** Issue 13: the refusal said "left before the deadline" when there was no deadline. */
 	@Test
 	void acquireFailsAtOnceWhenTheWaitWouldPassAnExplicitMaximum() {
 		StepVerifier.withVirtualTime(() -> {
@@ -465,8 +474,81 @@ class TokenBucketTest {
 					return bucket.acquire(1, Duration.ofMillis(500));
 				})
 				.expectSubscription()
+				.expectErrorSatisfies(e -> assertThat(e).isInstanceOf(WaitPastDeadlineException.class)
+						.hasMessage("rate limiter 'test' would make 1 permit(s) wait PT1S, longer than the maxWait of PT0.5S")
+						.satisfies(x -> assertThat(((WaitPastDeadlineException) x).bound())
+								.isEqualTo(WaitPastDeadlineException.Bound.MAX_WAIT)))
+				.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void theEarlierOfMaxWaitAndTheDeadlineBoundsTheWaitAndTheErrorSaysWhich() {
+		StepVerifier.withVirtualTime(() -> {
+					TokenBucket bucket = virtualBucket(Limit.of(1), 1);
+					bucket.tryAcquire();
+					return bucket.acquire(1, Duration.ofMillis(800))
+							.contextWrite(Deadline.after(Duration.ofMillis(600), Schedulers.parallel()));
+				})
+				.expectSubscription()
+				.expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("PT0.6S left before the deadline"))
+				.verify(Duration.ofSeconds(5));
+	}
+
+	/** Issue 13: Go's WaitN fails on a context that is done even when a token is free; this succeeded. */
+	@Test
+	void acquireAfterTheDeadlineHasPassedFailsAndTakesNothing() {
+		TokenBucket bucket = bucket(Limit.of(1), 1);
+		advanceTo(Duration.ofSeconds(1));
+		StepVerifier.create(bucket.acquire().contextWrite(Deadline.at(Instant0.plusMillis(500))))
+				.expectErrorSatisfies(e -> assertThat(e).isInstanceOf(WaitPastDeadlineException.class)
+						.hasMessage("rate limiter 'test' was asked for 1 permit(s) at 1970-01-01T00:00:01Z, when the deadline"
+								+ " 1970-01-01T00:00:00.500Z had passed"))
+				.verify(Duration.ofSeconds(5));
+		// At the deadline itself the context is done too, as Go's is.
+		StepVerifier.create(bucket.acquire().contextWrite(Deadline.at(Instant0.plusSeconds(1))))
 				.expectError(WaitPastDeadlineException.class)
 				.verify(Duration.ofSeconds(5));
+		assertThat(bucket.tokens()).isEqualTo(1);
+	}
+
+	/** Issue 13: the tokens free at once were taken before onSubscribe, and kept when it cancelled. */
+	@Test
+	void acquireCancelledInOnSubscribeTakesNothing() {
+		TokenBucket bucket = bucket(Limit.of(1), 1);
+		AtomicInteger signals = new AtomicInteger();
+		bucket.acquire().subscribe(new BaseSubscriber<Void>() {
+			@Override
+			protected void hookOnSubscribe(Subscription subscription) {
+				cancel();
+			}
+
+			@Override
+			protected void hookFinally(SignalType type) {
+				signals.incrementAndGet();
+			}
+		});
+		assertThat(bucket.tokens()).isEqualTo(1);
+		assertThat(signals).as("only the cancel").hasValue(1);
+	}
+
+	/** The async reserve decides on request: nothing at assembly, nothing for a subscriber gone in onSubscribe. */
+	@Test
+	void reserveTakesTokensOnlyWhenRequested() {
+		TokenBucket bucket = bucket(Limit.of(1), 2);
+		Mono<Reservation> reserve = bucket.reserve(1, Duration.ZERO);
+		assertThat(bucket.tokens()).isEqualTo(2);
+		reserve.flatMap(r -> Mono.just(r.ok())).subscribe(new BaseSubscriber<Boolean>() {
+			@Override
+			protected void hookOnSubscribe(Subscription subscription) {
+				cancel();
+			}
+		});
+		assertThat(bucket.tokens()).isEqualTo(2);
+		StepVerifier.create(reserve.map(Reservation::ok)).expectNext(true).verifyComplete();
+		StepVerifier.create(bucket.reserve(2, Duration.ofSeconds(1)).map(Reservation::delay))
+				.expectNext(Duration.ofSeconds(1))
+				.verifyComplete();
+		assertThat(bucket.tokens()).isEqualTo(-1);
 	}
 
 	@Test
@@ -499,6 +581,58 @@ class TokenBucketTest {
 				.thenAwait(Duration.ofMillis(1))
 				.expectComplete()
 				.verify(Duration.ofSeconds(5));
+	}
+
+	/** A reservation made for a subscriber that cancelled while it was being made is undone, not lost. */
+	@Test
+	void reserveUndoesAReservationItsSubscriberCancelledMeanwhile() {
+		TokenBucket bucket = bucket(Limit.of(1), 1);
+		AtomicReference<Subscription> subscription = new AtomicReference<>();
+		List<Object> discarded = new ArrayList<>();
+		LocalRateLimiter cancelledWhileReserving = new LocalRateLimiter() {
+			@Override
+			public String name() {
+				return bucket.name();
+			}
+
+			@Override
+			public Limit limit() {
+				return bucket.limit();
+			}
+
+			@Override
+			public int burst() {
+				return bucket.burst();
+			}
+
+			@Override
+			public reactor.core.scheduler.Scheduler scheduler() {
+				return bucket.scheduler();
+			}
+
+			@Override
+			public boolean tryAcquire(int permits) {
+				return bucket.tryAcquire(permits);
+			}
+
+			@Override
+			public Reservation reserveNow(int permits, Duration maxWait) {
+				Reservation r = bucket.reserveNow(permits, maxWait);
+				subscription.get().cancel();
+				return r;
+			}
+		};
+		cancelledWhileReserving.reserve(1, Duration.ZERO)
+				.doOnDiscard(Reservation.class, discarded::add)
+				.subscribe(new BaseSubscriber<Reservation>() {
+					@Override
+					protected void hookOnSubscribe(Subscription s) {
+						subscription.set(s);
+						s.request(1);
+					}
+				});
+		assertThat(discarded).hasSize(1);
+		assertThat(bucket.tokens()).isEqualTo(1);
 	}
 
 	@Test
@@ -542,7 +676,7 @@ class TokenBucketTest {
 		TokenBucket bucket = TokenBucket.of(TokenBucketConfig.builder(Limit.of(10), 2).timeFrom(time).metrics(metrics).build());
 		bucket.tryAcquire(2);
 		bucket.tryAcquire(1);
-		bucket.reserve(1).cancel();
+		bucket.reserveNow(1).cancel();
 		assertThat(seen).containsExactly("granted 2", "denied 1", "granted 1", "waited 100000000", "returned 1.0");
 	}
 }

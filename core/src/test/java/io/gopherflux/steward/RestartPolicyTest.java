@@ -18,6 +18,7 @@ class RestartPolicyTest {
 		assertThatNullPointerException().isThrownBy(() -> new RestartPolicy(S1, null, 0, 1, S1, true)).withMessage("maxBackoff");
 		assertThatNullPointerException().isThrownBy(() -> new RestartPolicy(S1, S1, 0, 1, null, true)).withMessage("window");
 		assertThatNullPointerException().isThrownBy(() -> RestartPolicy.backoff(null, S1)).withMessage("firstBackoff");
+		assertThatNullPointerException().isThrownBy(() -> RestartPolicy.defaults(null)).withMessage("timeout");
 	}
 
 	@Test
@@ -38,6 +39,39 @@ class RestartPolicyTest {
 				.withMessage("window must be positive, was PT0S");
 		assertThatIllegalArgumentException().isThrownBy(() -> RestartPolicy.immediate().backoff(0, 0.5))
 				.withMessageContaining("restartsInWindow");
+		assertThatIllegalArgumentException().isThrownBy(() -> RestartPolicy.defaults(Duration.ZERO))
+				.withMessage("timeout must be positive, was PT0S");
+	}
+
+	@Test
+	void theDefaultBacksOffFromATenthOfTheTimeoutToTheTimeout() {
+		RestartPolicy policy = RestartPolicy.defaults(Duration.ofSeconds(2));
+		assertThat(policy).isEqualTo(new RestartPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), 0.5,
+				RestartPolicy.UNLIMITED, Duration.ofSeconds(20), true));
+		assertThat(RestartPolicy.defaults(Duration.ofNanos(5)).firstBackoff()).isEqualTo(Duration.ofNanos(1));
+		assertThat(RestartPolicy.defaults(Duration.ofSeconds(Long.MAX_VALUE)).window()).isEqualTo(Duration.ofSeconds(Long.MAX_VALUE));
+		assertThat(StewardConfig.of("w", Duration.ofSeconds(2)).restartPolicy()).isEqualTo(policy);
+	}
+
+	/** What the default's javadoc promises for a ward that fails at once: between N and 2N + 4 starts in N timeouts. */
+	@Test
+	void theDefaultStartsAWardThatFailsAtOnceOneToTwoTimesATimeout() {
+		RestartPolicy policy = RestartPolicy.defaults(Duration.ofSeconds(1));
+		for (double random : new double[] {0.0, 0.25, 0.5, 0.75, 0.999_999}) {
+			for (int timeouts = 1; timeouts <= 100; timeouts++) {
+				long horizon = Duration.ofSeconds(timeouts).toNanos();
+				long at = 0;
+				int starts = 1;
+				for (int restart = 1; ; restart++) {
+					at += policy.backoff(restart, random).toNanos();
+					if (at > horizon) {
+						break;
+					}
+					starts++;
+				}
+				assertThat(starts).as("random %s, %d timeouts", random, timeouts).isBetween(timeouts, 2 * timeouts + 4);
+			}
+		}
 	}
 
 	@Test

@@ -8,25 +8,38 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
+import java.util.random.RandomGenerator;
 
 import io.gopherflux.heartbeat.Beat;
 import io.gopherflux.heartbeat.CountingScheduler;
 import io.gopherflux.heartbeat.Heartbeat;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
 import reactor.test.scheduler.VirtualTimeScheduler;
+import reactor.test.util.TestLogger;
+import reactor.util.Loggers;
 
 class StewardTest {
 
 	private static final Duration VERIFY = Duration.ofSeconds(30);
+
+	/** Jitter at its lowest, and three quarters up: each delay at the low end of its spread, or a quarter above its step. */
+	private static final RandomGenerator LOWEST = () -> 0L;
+	private static final RandomGenerator THREE_QUARTERS = () -> 0xC000_0000_0000_0000L;
 
 	private final CountingScheduler scheduler = CountingScheduler.create();
 	private final VirtualTimeScheduler clock = scheduler.virtualTime();
@@ -98,6 +111,7 @@ class StewardTest {
 		assertThatNullPointerException().isThrownBy(() -> config.withRestartPolicy(null)).withMessage("restartPolicy");
 		assertThatNullPointerException().isThrownBy(() -> config.withScheduler(null)).withMessage("scheduler");
 		assertThatNullPointerException().isThrownBy(() -> config.withMetrics(null)).withMessage("metrics");
+		assertThatNullPointerException().isThrownBy(() -> config.withRandom(null)).withMessage("random");
 	}
 
 	@Test
@@ -176,27 +190,36 @@ class StewardTest {
 	}
 
 	@Test
-	void aFailingWardIsRestartedAtOnceAndItsValuesContinueInOneStream() {
+	void aFailingWardIsRestartedAndItsValuesContinueInOneStream() {
 		AtomicInteger runs = new AtomicInteger();
 		Ward<Integer> failing = pulseInterval -> recorder.track(Flux.defer(() -> {
 			int run = runs.incrementAndGet();
 			return Flux.just(run * 10, run * 10 + 1).concatWith(Mono.error(new IllegalStateException("run " + run)));
 		}).map(Beat::value));
-		StepVerifier.withVirtualTime(() -> Steward.of(config("failing", Duration.ofSeconds(1)), failing)
+		// The default policy, its jitter at the low end: 100 ms (a tenth of the timeout) between starts.
+		StepVerifier.withVirtualTime(() -> Steward.of(config("failing", Duration.ofSeconds(1)).withRandom(LOWEST), failing)
 						.start(Duration.ofHours(1)).transform(Heartbeat.values()).take(6), () -> clock, Long.MAX_VALUE)
-				.expectNext(10, 11, 20, 21, 30, 31)
+				.expectNext(10, 11)
+				.expectNoEvent(Duration.ofMillis(100))
+				.expectNext(20, 21)
+				.expectNoEvent(Duration.ofMillis(100))
+				.expectNext(30, 31)
 				.verifyComplete();
-		assertThat(recorder.starts).containsExactly(0L, 0L, 0L);
-		assertThat(recorder.restarts).containsExactly("0 error", "0 error");
+		assertThat(recorder.starts).containsExactly(0L, 100L, 200L);
+		assertThat(recorder.restarts).containsExactly("0 error", "100 error");
 	}
 
 	@Test
 	void aCompletedWardIsRestartedOrEndsTheStewardAsThePolicySays() {
-		StepVerifier.withVirtualTime(() -> Steward.of(config("finite", Duration.ofSeconds(1)), emitting(Flux.just(1, 2)))
+		StepVerifier.withVirtualTime(() -> Steward.of(config("finite", Duration.ofSeconds(1)).withRandom(LOWEST), emitting(Flux.just(1, 2)))
 						.start(Duration.ofHours(1)).transform(Heartbeat.values()).take(5), () -> clock, Long.MAX_VALUE)
-				.expectNext(1, 2, 1, 2, 1)
+				.expectNext(1, 2)
+				.expectNoEvent(Duration.ofMillis(100))
+				.expectNext(1, 2)
+				.expectNoEvent(Duration.ofMillis(100))
+				.expectNext(1)
 				.verifyComplete();
-		assertThat(recorder.restarts).containsExactly("0 completed", "0 completed");
+		assertThat(recorder.restarts).containsExactly("0 completed", "100 completed");
 
 		CountingScheduler another = CountingScheduler.create();
 		StepVerifier.withVirtualTime(() -> Steward.of(StewardConfig.of("once", Duration.ofSeconds(1)).withScheduler(another)
@@ -205,6 +228,34 @@ class StewardTest {
 				.expectNext(Beat.value(1), Beat.value(2))
 				.verifyComplete();
 		assertThat(another.liveTimers()).isZero();
+	}
+
+	@Test
+	void theJitterComesFromTheConfiguredRandomSource() {
+		RestartPolicy policy = RestartPolicy.backoff(Duration.ofSeconds(1), Duration.ofSeconds(4));
+		// Jitter 0.5: each step of 1, 2, 4, 4 s spread by up to half either way, never below 1 s or above 4 s.
+		assertThat(startsOfAFailingWard(policy, LOWEST))
+				.containsExactly(0L, 1_000L, 2_000L, 4_000L, 6_000L, 8_000L, 10_000L, 12_000L);
+		assertThat(startsOfAFailingWard(policy, THREE_QUARTERS))
+				.containsExactly(0L, 1_250L, 3_750L, 7_750L, 11_750L);
+		assertThat(startsOfAFailingWard(policy, new Random(42))).isEqualTo(startsOfAFailingWard(policy, new Random(42)));
+	}
+
+	/** When a ward that fails at once is started in 12 s, each run on a fresh clock. */
+	private static List<Long> startsOfAFailingWard(RestartPolicy policy, RandomGenerator random) {
+		CountingScheduler fresh = CountingScheduler.create();
+		List<Long> starts = new CopyOnWriteArrayList<>();
+		Ward<Integer> failing = pulseInterval -> Flux.<Beat<Integer>>error(new IllegalStateException("down"))
+				.doOnSubscribe(s -> starts.add(fresh.now(TimeUnit.MILLISECONDS)));
+		StewardConfig config = StewardConfig.of("flaky", Duration.ofMinutes(5)).withScheduler(fresh)
+				.withRestartPolicy(policy).withRandom(random);
+		StepVerifier.withVirtualTime(() -> Steward.of(config, failing).start(Duration.ofHours(1)), fresh::virtualTime, Long.MAX_VALUE)
+				.expectSubscription()
+				.thenAwait(Duration.ofSeconds(12))
+				.thenCancel()
+				.verify(VERIFY);
+		assertThat(fresh.liveTimers()).isZero();
+		return starts;
 	}
 
 	@Test
@@ -274,7 +325,10 @@ class StewardTest {
 		StepVerifier.withVirtualTime(() -> Steward.of(config("flaky", Duration.ofSeconds(1)).withRestartPolicy(policy), failing)
 						.start(Duration.ofSeconds(1)), () -> clock, Long.MAX_VALUE)
 				.expectSubscription()
-				.then(() -> assertThat(scheduler.liveTasks()).isGreaterThanOrEqualTo(1))
+				// Cancelled 3.5 s into the 5 s backoff, after three of the steward's own pulses.
+				.thenAwait(Duration.ofMillis(3_500))
+				.expectNext(Beat.pulse(), Beat.pulse(), Beat.pulse())
+				.then(() -> assertThat(recorder.starts).containsExactly(0L))
 				.thenCancel()
 				.verify(VERIFY);
 		clock.advanceTimeBy(Duration.ofMinutes(1));
@@ -314,17 +368,175 @@ class StewardTest {
 				.withRestartPolicy(RestartPolicy.immediate().withLimit(1, Duration.ofMinutes(1))), failing);
 		List<String> outerRestarts = new CopyOnWriteArrayList<>();
 		StewardConfig outerConfig = StewardConfig.of("outer", Duration.ofSeconds(10)).withScheduler(scheduler)
+				.withRandom(LOWEST)
 				.withMetrics(new StewardMetrics() {
 					@Override
 					public void restarted(String ward, RestartReason reason) {
-						outerRestarts.add(reason.tag());
+						outerRestarts.add(clock.now(TimeUnit.MILLISECONDS) + " " + reason.tag());
 					}
 				});
 		StepVerifier.withVirtualTime(() -> Steward.of(outerConfig, inner).start(Duration.ofHours(1))
 						.transform(Heartbeat.values()).take(6), () -> clock, Long.MAX_VALUE)
-				.expectNext(1, 2, 3, 4, 5, 6)
+				.expectNext(1, 2)
+				.expectNoEvent(Duration.ofSeconds(1))
+				.expectNext(3, 4)
+				.expectNoEvent(Duration.ofSeconds(1))
+				.expectNext(5, 6)
 				.verifyComplete();
-		assertThat(outerRestarts).containsExactly("error", "error");
+		// The inner steward restarts its ward on the spot; the outer one, paced by its 10 s timeout, after 1 s.
+		assertThat(outerRestarts).containsExactly("0 error", "1000 error");
+	}
+
+	/**
+	 * A ward that fails at once under the default policy: not restarted inside its own failure
+	 * (so subscribing returns), then paced by the backoff from a tenth of the timeout up to the
+	 * timeout, counted from the previous start: at most 2N + 4 starts in N timeouts.
+	 */
+	@Test
+	void underTheDefaultPolicyAWardThatFailsAtOnceIsPacedAndSubscribingReturns() {
+		Ward<Integer> failing = stopsSpinningAfter(1_000, pulseInterval -> recorder.track(Flux.error(new IllegalStateException("down"))));
+		assertPacedByTheDefaultPolicy(failing);
+	}
+
+	@Test
+	void underTheDefaultPolicyAWardThatCompletesAtOnceIsPacedAndSubscribingReturns() {
+		Ward<Integer> finite = stopsSpinningAfter(1_000, emitting(Flux.just(1)));
+		assertPacedByTheDefaultPolicy(finite);
+	}
+
+	private void assertPacedByTheDefaultPolicy(Ward<Integer> ward) {
+		StepVerifier.withVirtualTime(() -> Steward.of(config("flaky", Duration.ofSeconds(1)), ward).start(Duration.ofHours(1))
+						.ignoreElements(), () -> clock, Long.MAX_VALUE)
+				.expectSubscription()
+				.then(() -> assertThat(recorder.starts).as("starts when subscribe() returned").containsExactly(0L))
+				.thenAwait(Duration.ofSeconds(10))
+				.thenCancel()
+				.verify(VERIFY);
+		List<Long> starts = new ArrayList<>(recorder.starts);
+		// Jitter places each delay between half and one and a half of its step, within [T/10, T].
+		assertThat(starts).hasSizeBetween(12, 2 * 10 + 4);
+		for (int i = 1; i < starts.size(); i++) {
+			assertThat(starts.get(i) - starts.get(i - 1)).as("time between starts %d and %d", i, i + 1)
+					.isBetween(100L, 1_000L);
+		}
+		assertThat(scheduler.liveTimers()).isZero();
+	}
+
+	/** The old spinning would never let subscribe() return; past {@code starts} starts the ward hangs, to end it. */
+	private <T> Ward<T> stopsSpinningAfter(int starts, Ward<T> ward) {
+		AtomicInteger count = new AtomicInteger();
+		return pulseInterval -> count.incrementAndGet() < starts ? ward.start(pulseInterval) : recorder.track(Flux.never());
+	}
+
+	@Test
+	void immediateRestartsRunOnTheStewardsSchedulerNotInsideTheFailure() throws InterruptedException {
+		Scheduler single = Schedulers.newSingle("steward-immediate");
+		try {
+			List<Thread> threads = new CopyOnWriteArrayList<>();
+			CountDownLatch thousandStarts = new CountDownLatch(1);
+			AtomicInteger starts = new AtomicInteger();
+			Ward<Integer> failing = pulseInterval -> Flux.defer(() -> {
+				threads.add(Thread.currentThread());
+				if (starts.incrementAndGet() >= 1_000) {
+					thousandStarts.countDown();
+					return Flux.never();
+				}
+				return Flux.error(new IllegalStateException("down"));
+			});
+			StewardConfig config = StewardConfig.of("spinner", Duration.ofHours(1)).withScheduler(single)
+					.withRestartPolicy(RestartPolicy.immediate());
+			Disposable running = Steward.of(config, failing).start(Duration.ofHours(1)).subscribe();
+			assertThat(thousandStarts.await(30, TimeUnit.SECONDS)).isTrue();
+			running.dispose();
+			assertThat(threads.get(0)).as("the first start, in subscribe()").isSameAs(Thread.currentThread());
+			assertThat(threads.subList(1, threads.size())).as("every restart").allMatch(t -> t != Thread.currentThread());
+		}
+		finally {
+			single.dispose();
+		}
+	}
+
+	/** Steward's promise: the timeout runs only while the consumer is waiting. */
+	@Test
+	void aSilentWardIsNotRestartedWhileItsConsumerAsksForNothing() {
+		Ward<Integer> oneThenSilent = pulseInterval -> recorder.track(Flux.just(Beat.value(1)).concatWith(Flux.never()));
+		StepVerifier.withVirtualTime(() -> Steward.of(config("busy", Duration.ofSeconds(2)), oneThenSilent)
+						.start(Duration.ofHours(1)).transform(Heartbeat.values()), () -> clock, 1)
+				.expectNext(1)
+				// The consumer is busy with its value for 10 s: the ward's silence does not count.
+				.expectNoEvent(Duration.ofSeconds(10))
+				.then(() -> assertThat(recorder.starts).containsExactly(0L))
+				// Now it waits, and the ward stays silent: restarted after one timeout, its value again.
+				.thenRequest(1)
+				.expectNoEvent(Duration.ofMillis(1_999))
+				.thenAwait(Duration.ofMillis(1))
+				.expectNext(1)
+				.thenCancel()
+				.verify(VERIFY);
+		assertThat(recorder.starts).containsExactly(0L, 12_000L);
+		assertThat(recorder.live).hasValue(0);
+	}
+
+	@Test
+	void aRestartComesTheBackoffAfterThePreviousStartNotAfterTheEnd() {
+		RestartPolicy policy = RestartPolicy.backoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).withJitter(0);
+		AtomicInteger runs = new AtomicInteger();
+		// The first ward fails after 300 ms, the second after 2 s, the third runs on.
+		Ward<Integer> ward = pulseInterval -> recorder.track(Flux.defer(() -> switch (runs.incrementAndGet()) {
+			case 1 -> Mono.delay(Duration.ofMillis(300), scheduler).then(Mono.<Beat<Integer>>error(new IllegalStateException("early"))).flux();
+			case 2 -> Mono.delay(Duration.ofSeconds(2), scheduler).then(Mono.<Beat<Integer>>error(new IllegalStateException("late"))).flux();
+			default -> Flux.<Beat<Integer>>never();
+		}));
+		StepVerifier.withVirtualTime(() -> Steward.of(config("spaced", Duration.ofHours(1)).withRestartPolicy(policy), ward)
+						.start(Duration.ofHours(1)), () -> clock, Long.MAX_VALUE)
+				.expectSubscription()
+				.thenAwait(Duration.ofSeconds(5))
+				.thenCancel()
+				.verify(VERIFY);
+		// 700 ms after the first failure, 1 s after the first start; at once after the second, which ran 2 s.
+		assertThat(recorder.starts).containsExactly(0L, 1_000L, 3_000L);
+	}
+
+	@Test
+	void aStewardCancelledWhileItsWardFailsStaysQuiet() {
+		TestPublisher<Beat<Integer>> ward = TestPublisher.createNoncompliant(TestPublisher.Violation.DEFER_CANCELLATION);
+		List<Throwable> dropped = new CopyOnWriteArrayList<>();
+		Hooks.onErrorDropped(dropped::add);
+		try {
+			Disposable running = Steward.of(config("cancelled", Duration.ofSeconds(1)), pulseInterval -> ward.flux())
+					.start(Duration.ofHours(1)).subscribe();
+			ward.assertSubscribers(1);
+			running.dispose();
+			// The ward had not seen the cancel yet: it fails as it stops.
+			ward.error(new IllegalStateException("failing as it is cancelled"));
+		}
+		finally {
+			Hooks.resetOnErrorDropped();
+		}
+		assertThat(dropped).isEmpty();
+		assertThat(scheduler.liveTimers()).isZero();
+	}
+
+	/** About two hundred restarts in three minutes: a warning a minute, the rest at debug level; metrics count them all. */
+	@Test
+	void aWardFailingAtOnceWarnsOnceAMinuteNotOnEveryRestart() {
+		TestLogger log = new TestLogger(false);
+		Loggers.useCustomLoggers(name -> log);
+		try {
+			Ward<Integer> failing = stopsSpinningAfter(1_000, pulseInterval -> recorder.track(Flux.error(new IllegalStateException("down"))));
+			StepVerifier.withVirtualTime(() -> Steward.of(config("noisy", Duration.ofSeconds(1)), failing).start(Duration.ofHours(1)),
+							() -> clock, Long.MAX_VALUE)
+					.expectSubscription()
+					.thenAwait(Duration.ofMinutes(3))
+					.thenCancel()
+					.verify(VERIFY);
+		}
+		finally {
+			Loggers.resetLoggerFactory();
+		}
+		assertThat(recorder.restarts).hasSizeGreaterThanOrEqualTo(170);
+		long warnings = log.getErrContent().lines().filter(line -> line.contains(" WARN")).count();
+		assertThat(warnings).as(log.getErrContent()).isBetween(1L, 4L);
 	}
 
 	@Test

@@ -23,11 +23,14 @@ import io.gopherflux.server.endpoints.IntegersEndpoint;
 import io.gopherflux.server.endpoints.MetricsEndpoint;
 import io.gopherflux.server.endpoints.PrimesEndpoint;
 import io.gopherflux.server.endpoints.ReplicatedEndpoint;
+import io.gopherflux.server.endpoints.StreamShutdown;
 import io.gopherflux.server.endpoints.Streaming;
 import io.gopherflux.server.endpoints.WardEndpoint;
+import io.gopherflux.server.http.Cors;
 import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
 import io.gopherflux.server.http.QueryParameters;
+import io.gopherflux.server.http.RequestHeaders;
 import io.gopherflux.server.limit.Admission;
 import io.gopherflux.server.limit.ClientKeys;
 import io.gopherflux.server.limit.ClientLimiter;
@@ -61,11 +64,15 @@ import reactor.util.Loggers;
  * Every request goes through one pipeline: its query is validated against the endpoint's
  * parameters, its client identified and, on rate-limited endpoints, admitted by the
  * {@link ClientLimiter} (429 with {@code Retry-After}, {@code RateLimit-Policy} and
- * {@code RateLimit} when refused; the latter two on every limited response). A
- * {@link ProblemException} from anywhere becomes its problem+json response; any other error is a
+ * {@code RateLimit} when refused; the latter two on every limited response). An
+ * {@code X-Api-Key} that is none of the configured keys is charged to the client's address and,
+ * if admitted, answered 401 (see {@link ClientKeys}). A {@link ProblemException} from anywhere becomes its problem+json response; any other error is a
  * bug, answered 500 with a log ID that matches the logged stack trace. A known path asked with
  * another method than GET or HEAD is a 405 (HEAD gets GET's header fields and no body);
  * {@link #notFound()} answers every other path 404.
+ * <p>
+ * Browsers: responses carry the CORS fields the configured origins are owed, and {@code OPTIONS}
+ * on a known path (a CORS preflight among others) is answered 204 with {@code Allow}.
  */
 public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 
@@ -82,10 +89,12 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 	private final List<Route> routes;
 	private final Set<String> paths;
 	private final Map<String, String> policies;
+	private final Cors cors;
+	private final StreamShutdown shutdown;
 	private final LimitMetrics limitMetrics;
 
 	private GopherfluxRoutes(Plans plans, ClientKeys clientKeys, ClientLimiter limiter, StreamSlots slots,
-			List<Route> routes, LimitMetrics limitMetrics) {
+			List<Route> routes, Cors cors, StreamShutdown shutdown, LimitMetrics limitMetrics) {
 		this.limitMetrics = limitMetrics;
 		this.plans = plans;
 		this.clientKeys = clientKeys;
@@ -95,12 +104,15 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		this.paths = routes.stream().map(Route::path).collect(Collectors.toUnmodifiableSet());
 		this.policies = plans.plans().values().stream()
 				.collect(Collectors.toUnmodifiableMap(Plan::name, RateLimitHeaders::policy));
+		this.cors = cors;
+		this.shutdown = shutdown;
 	}
 
 	/**
 	 * The routes of a server configured by {@code config}.
 	 *
-	 * @param config       plans, trusted proxies and SSE keep-alive (its port and Redis settings are not read)
+	 * @param config       plans, trusted proxies, SSE keep-alive and retry, CORS origins (its port and Redis
+	 *                     settings are not read)
 	 * @param limiter      the client limiter
 	 * @param registry     where the library and the server report, and what {@code /metrics} serves
 	 * @param timers       the scheduler of every timer (a virtual-time one in tests)
@@ -121,7 +133,8 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 				.description("Streams open now, of every client")
 				.baseUnit("streams")
 				.register(registry);
-		Streaming streaming = new Streaming(timers, config.sseKeepAlive(), slots);
+		StreamShutdown shutdown = new StreamShutdown();
+		Streaming streaming = new Streaming(timers, config.sseKeepAlive(), config.sseRetry(), slots, shutdown);
 		List<Route> routes = new ArrayList<>();
 		routes.add(new Route("/", false, "this list", new IndexEndpoint(() -> entries(routes))));
 		routes.add(new Route("/health", false, "liveness, open streams and limiter state",
@@ -138,7 +151,7 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		routes.add(new Route("/replicated", true, "one request to 'replicas' replicas, hedged after 'hedgeAfter'; first answer wins",
 				new ReplicatedEndpoint(streaming, new MicrometerReplicateMetrics(registry, "replicated"))));
 		return new GopherfluxRoutes(config.plans(), new ClientKeys(config.trustedProxies(), config.plans().apiKeys().keySet()),
-				limiter, slots, routes, limitMetrics);
+				limiter, slots, routes, new Cors(config.cors()), shutdown, limitMetrics);
 	}
 
 	private static List<IndexEndpoint.Entry> entries(List<Route> routes) {
@@ -148,6 +161,14 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 	/** The open streams of every client. */
 	public StreamSlots slots() {
 		return slots;
+	}
+
+	/**
+	 * Ends every open stream, and any started from now on, with a final {@code shutdown} event:
+	 * for a shutdown whose drain timeout has passed.
+	 */
+	public void endStreams() {
+		shutdown.end();
 	}
 
 	/** The paths served, for metrics tags. */
@@ -166,10 +187,14 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 			String path = path(request);
 			return path != null && handlers.containsKey(path);
 		}, (request, response) -> {
+			cors.apply(request, response);
+			if (request.method() == HttpMethod.OPTIONS) {
+				return cors.options(request, response);
+			}
 			if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
 				return problem(request, response, new ProblemException(Problem.of(405, "method-not-allowed",
 						"Method not allowed", request.method().name() + " is not allowed on " + path(request) + "; use GET"),
-						Map.of(HttpHeaderNames.ALLOW.toString(), "GET, HEAD")));
+						Map.of(HttpHeaderNames.ALLOW.toString(), Cors.ALLOW)));
 			}
 			return handlers.get(path(request)).apply(request, response);
 		});
@@ -202,7 +227,7 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		return (request, response) -> {
 			try {
 				QueryParameters query = QueryParameters.parse(request.uri(), route.endpoint().parameters());
-				String apiKey = request.requestHeaders().get(ClientKeys.API_KEY);
+				String apiKey = RequestHeaders.single(request.requestHeaders(), ClientKeys.API_KEY);
 				String client = clientKeys.clientKey(apiKey, forwardedFor(request), request.remoteAddress());
 				Plan plan = plans.planFor(apiKey);
 				Exchange exchange = new Exchange(request, response, query, client, plan);

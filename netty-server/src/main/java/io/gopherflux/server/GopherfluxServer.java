@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
 import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
+import io.gopherflux.server.http.HttpConformance;
 import io.gopherflux.server.limit.ClientLimiter;
 import io.gopherflux.server.limit.ConnectionGuard;
 import io.gopherflux.server.limit.FairWorkers;
@@ -23,6 +26,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
@@ -33,20 +38,23 @@ import reactor.util.Loggers;
 /**
  * The runnable gopherflux server: {@link GopherfluxRoutes} on a Reactor Netty {@link HttpServer},
  * with Prometheus metrics (Reactor Netty's own server meters and the JVM's included) and a graceful
- * shutdown that stops accepting, lets open streams finish for the drain timeout, then cancels them.
- * Connections are bounded by the {@link io.gopherflux.server.limit.ConnectionLimits}: Reactor
- * Netty's idle and request timeouts, and a {@link ConnectionGuard} for the header-read timeout and
- * the cap per address.
+ * shutdown that stops accepting, lets open streams finish for the drain timeout, then ends those
+ * still open with a final {@code shutdown} event. {@link HttpConformance} guards the HTTP/1.1 rules
+ * Reactor Netty leaves open. Connections are bounded by the
+ * {@link io.gopherflux.server.limit.ConnectionLimits}: Reactor Netty's idle and request timeouts,
+ * and a {@link ConnectionGuard} for the header-read timeout and the cap per address.
  * <p>
  * {@code main} reads the configuration from flags and the environment (see {@link ServerConfig}),
  * exits with status 2 and one line per bad value if it is wrong, and shuts down gracefully on
- * SIGTERM.
+ * SIGTERM, then exits with status 0.
  */
 public final class GopherfluxServer implements AutoCloseable {
 
 	private static final Logger LOG = Loggers.getLogger(GopherfluxServer.class);
 	/** Reactor Netty's system property for how many items a response body is asked for ahead. */
 	static final String SEND_PREFETCH = "reactor.netty.send.maxPrefetchSize";
+	/** How long streams ended by a shutdown have to write their final event before their connections close (5 s). */
+	static final Duration END_GRACE = Duration.ofSeconds(5);
 
 	private final ServerConfig config;
 	private final DisposableServer server;
@@ -58,6 +66,8 @@ public final class GopherfluxServer implements AutoCloseable {
 	private final ConnectionGuard guard;
 	private final ProcessMeters processMeters;
 	private volatile boolean closed;
+	/** Open until a shutdown has finished: what {@code main} waits for. */
+	private final CountDownLatch stopped = new CountDownLatch(1);
 
 	private GopherfluxServer(ServerConfig config, DisposableServer server, ChannelGroup channels, ClientLimiter limiter,
 			PrometheusMeterRegistry registry, GopherfluxRoutes routes, FairWorkers workers, ConnectionGuard guard,
@@ -108,7 +118,12 @@ public final class GopherfluxServer implements AutoCloseable {
 					.channelGroup(channels)
 					.idleTimeout(config.connections().idleTimeout())
 					.requestTimeout(config.connections().headerReadTimeout())
-					.doOnChannelInit(guard::install)
+					.doOnChannelInit((observer, channel, remote) -> {
+						// The guard's request counter goes after the conformance check: a request refused
+						// there is answered and its connection closed without any route, or the guard, seeing it.
+						HttpConformance.install(observer, channel, remote);
+						guard.install(observer, channel, remote);
+					})
 					.metrics(true, uri -> metricsUri(routes, uri))
 					.route(routes.andThen(GopherfluxRoutes.notFound()))
 					.bindNow();
@@ -179,9 +194,11 @@ public final class GopherfluxServer implements AutoCloseable {
 
 	/**
 	 * Stops accepting connections, lets requests in progress (open streams among them) finish for at
-	 * most {@code drain}, then closes every connection, which cancels the streams still open.
+	 * most {@code drain}, then ends the streams still open with a final {@code shutdown} event
+	 * (giving them {@link #END_GRACE} to write it) and closes every connection, which cancels
+	 * whatever is left.
 	 *
-	 * @return whether every request finished within {@code drain}
+	 * @return whether every request finished within {@code drain}, none ended by the server
 	 */
 	public boolean shutdown(Duration drain) {
 		Objects.requireNonNull(drain, "drain");
@@ -189,22 +206,34 @@ public final class GopherfluxServer implements AutoCloseable {
 			return true;
 		}
 		closed = true;
+		// Reactor Netty's own drain closes every connection when it times out, so streams are
+		// ended by a timer of ours at the drain timeout, while its drain still waits for them.
+		AtomicBoolean ended = new AtomicBoolean();
+		Disposable endAtTimeout = Mono.delay(drain, Schedulers.parallel()).subscribe(tick -> {
+			if (routes.slots().active() > 0) {
+				ended.set(true);
+				LOG.warn("{} streams still open after the {} drain timeout; ending them",
+						routes.slots().active(), Durations.format(drain));
+				routes.endStreams();
+			}
+		});
 		boolean drained = true;
 		try {
-			server.disposeNow(drain.isZero() ? Duration.ofMillis(1) : drain);
+			server.disposeNow(drain.plus(END_GRACE));
 		}
 		catch (IllegalStateException e) {
 			drained = false;
-			LOG.warn("{} streams still open after the {} drain timeout; cancelling them",
-					routes.slots().active(), Durations.format(drain));
+			LOG.warn("connections still busy {} after the drain timeout; closing them", Durations.format(END_GRACE));
 		}
+		endAtTimeout.dispose();
 		channels.close().awaitUninterruptibly(5_000);
 		limiter.close();
 		workers.close();
 		processMeters.close();
 		Metrics.removeRegistry(registry);
 		registry.close();
-		return drained;
+		stopped.countDown();
+		return drained && !ended.get();
 	}
 
 	/** Runs the server until SIGTERM (or Ctrl-C), then shuts it down gracefully. */
@@ -224,9 +253,15 @@ public final class GopherfluxServer implements AutoCloseable {
 			return;
 		}
 		GopherfluxServer server = start(config);
-		Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gopherflux-shutdown"));
+		TerminationSignal.onTerminate(server::close);
 		System.out.println("gopherflux server listening on http://" + config.host() + ":" + server.port()
 				+ " (" + (config.redisUri() == null ? "in-memory" : "Redis") + " rate limiting; GET / lists the endpoints)");
-		server.server.onDispose().block();
+		// Not the server's onDispose: that comes as the drain begins, and the JVM would exit mid-drain.
+		try {
+			server.stopped.await();
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
 	}
 }

@@ -16,6 +16,7 @@ import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.ratelimit.redis.FailurePolicy;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.server.endpoints.PrimesEndpoint;
+import io.gopherflux.server.http.CorsConfig;
 import io.gopherflux.server.limit.AddressRange;
 import io.gopherflux.server.limit.ConnectionLimits;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
@@ -33,8 +34,10 @@ import io.gopherflux.server.limit.Quota;
  * {@code default-plan}, {@code api-keys}
  * ({@code key:plan,...}), {@code trusted-proxies} (addresses or CIDR blocks), {@code redis-uri},
  * {@code redis-failure-policy} ({@code fail-open} or {@code fail-closed}), {@code drain-timeout},
- * {@code sse-keep-alive}, {@code max-clients}, {@code header-read-timeout}, {@code idle-timeout} and
- * {@code max-connections-per-address}. Every bad value is reported, each with the option it came from.
+ * {@code sse-keep-alive} and {@code max-clients}; for browsers, {@code sse-retry} and
+ * {@code cors-origins} ({@code *} or origins separated by commas); for connections,
+ * {@code header-read-timeout}, {@code idle-timeout} and {@code max-connections-per-address}.
+ * Every bad value is reported, each with the option it came from.
  *
  * @param host               the address to bind
  * @param port               the port to bind; 0 for any free one
@@ -45,11 +48,13 @@ import io.gopherflux.server.limit.Quota;
  * @param drainTimeout       how long a shutdown lets open streams finish before cancelling them
  * @param sseKeepAlive       the interval of SSE comments on a stream that has nothing to send
  * @param maxClients         the most clients the in-memory limiter tracks at once
+ * @param sseRetry           the reconnection delay every SSE stream tells a browser at its start
+ * @param cors               the browser origins allowed to read responses across origins
  * @param connections        the timeouts and per-address cap of connections
  */
 public record ServerConfig(String host, int port, Plans plans, List<AddressRange> trustedProxies, String redisUri,
 		FailurePolicy redisFailurePolicy, Duration drainTimeout, Duration sseKeepAlive, int maxClients,
-		ConnectionLimits connections) {
+		Duration sseRetry, CorsConfig cors, ConnectionLimits connections) {
 
 	/** The prefix of the environment variables. */
 	public static final String ENV_PREFIX = "GOPHERFLUX_";
@@ -77,62 +82,87 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 		if (redisUri != null) {
 			RedisRateLimiterConfig.of(redisUri);
 		}
+		Objects.requireNonNull(sseRetry, "sseRetry");
+		Objects.requireNonNull(cors, "cors");
+		if (sseRetry.toMillis() < 100 || sseRetry.compareTo(MAX_SSE_RETRY) > 0) {
+			throw new IllegalArgumentException("SSE retry must be from 100ms to 1h, was " + Durations.format(sseRetry));
+		}
 		Objects.requireNonNull(connections, "connections");
 	}
 
 	/** A configuration with the {@linkplain ConnectionLimits#defaults() default connection limits}. */
 	public ServerConfig(String host, int port, Plans plans, List<AddressRange> trustedProxies, String redisUri,
-			FailurePolicy redisFailurePolicy, Duration drainTimeout, Duration sseKeepAlive, int maxClients) {
+			FailurePolicy redisFailurePolicy, Duration drainTimeout, Duration sseKeepAlive, int maxClients,
+			Duration sseRetry, CorsConfig cors) {
 		this(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout, sseKeepAlive, maxClients,
-				ConnectionLimits.defaults());
+				sseRetry, cors, ConnectionLimits.defaults());
 	}
 
-	/** Port 8080 on every interface, the default plans, in-memory limiting, 10 s drain, 15 s keep-alive. */
+	/** The longest reconnection delay an SSE stream may announce. */
+	static final Duration MAX_SSE_RETRY = Duration.ofHours(1);
+
+	/**
+	 * Port 8080 on every interface, the default plans, in-memory limiting, 10 s drain, 15 s
+	 * keep-alive, 3 s SSE retry, no cross-origin access, the default connection limits.
+	 */
 	public static ServerConfig defaults() {
 		return new ServerConfig("0.0.0.0", 8080, Plans.defaults(), List.of(), null, FailurePolicy.FAIL_OPEN,
-				Duration.ofSeconds(10), Duration.ofSeconds(15), InMemoryClientLimiter.DEFAULT_MAX_CLIENTS);
+				Duration.ofSeconds(10), Duration.ofSeconds(15), InMemoryClientLimiter.DEFAULT_MAX_CLIENTS,
+				Duration.ofSeconds(3), CorsConfig.none(), ConnectionLimits.defaults());
 	}
 
 	/** The same configuration on another port. */
 	public ServerConfig withPort(int port) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, connections);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with other plans. */
 	public ServerConfig withPlans(Plans plans) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, connections);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with other trusted proxies. */
 	public ServerConfig withTrustedProxies(List<AddressRange> trustedProxies) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, connections);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration limiting through Redis at {@code redisUri} (null: in memory). */
 	public ServerConfig withRedis(String redisUri, FailurePolicy policy) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, policy, drainTimeout, sseKeepAlive,
-				maxClients, connections);
+				maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with another drain timeout. */
 	public ServerConfig withDrainTimeout(Duration drainTimeout) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, connections);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with another SSE keep-alive interval. */
 	public ServerConfig withSseKeepAlive(Duration sseKeepAlive) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, connections);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
+	}
+
+	/** The same configuration with another SSE reconnection delay. */
+	public ServerConfig withSseRetry(Duration sseRetry) {
+		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
+	}
+
+	/** The same configuration allowing other origins. */
+	public ServerConfig withCors(CorsConfig cors) {
+		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with other connection limits. */
 	public ServerConfig withConnections(ConnectionLimits connections) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, connections);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/**
@@ -246,6 +276,14 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 			return interval;
 		}, defaults.sseKeepAlive);
 		int maxClients = reader.take("max-clients", s -> intIn(s, 1, 100_000_000), defaults.maxClients);
+		Duration sseRetry = reader.take("sse-retry", s -> {
+			Duration delay = Durations.parse(s);
+			if (delay.toMillis() < 100 || delay.compareTo(MAX_SSE_RETRY) > 0) {
+				throw new IllegalArgumentException("must be from 100ms to 1h, was " + Durations.format(delay));
+			}
+			return delay;
+		}, defaults.sseRetry);
+		CorsConfig cors = reader.take("cors-origins", CorsConfig::parse, defaults.cors);
 		ConnectionLimits connections = connectionLimits(reader, defaults.connections);
 		for (String unknown : options.keySet()) {
 			errors.add(sources.get(unknown) + ": unknown option; see README.md for the options");
@@ -262,7 +300,7 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 		if (errors.isEmpty()) {
 			try {
 				return new ServerConfig(host, port, allPlans, proxies, redisUri, policy, drain, keepAlive, maxClients,
-						connections);
+						sseRetry, cors, connections);
 			}
 			catch (IllegalArgumentException e) {
 				errors.add(e.getMessage());

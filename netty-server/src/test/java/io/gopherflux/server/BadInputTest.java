@@ -35,7 +35,8 @@ class BadInputTest {
 		clock = VirtualTimeScheduler.create();
 		server = TestClient.start(TestClient.plans(List.of(
 				TestClient.plan("open", "per-second:1000000/1s", Limit.INF, 64).withMaxWorkers(64),
-				TestClient.plan("small", "per-second:1000000/1s", Limit.INF, 64).withMaxWorkers(2)), "small-key", "small"), clock);
+				TestClient.plan("small", "per-second:1000000/1s", Limit.INF, 64).withMaxWorkers(2)),
+				"small-key", "small", "same", "open"), clock);
 		client = TestClient.of(server);
 	}
 
@@ -122,6 +123,28 @@ class BadInputTest {
 		for (String path : STREAMS) {
 			cases.add(new Case("GET", path, "Accept", "image/png", 406, "not-acceptable", null));
 			cases.add(new Case("GET", path, "Accept", "text/event-stream;q=0, application/json", 406, "not-acceptable", null));
+			cases.add(new Case("GET", path, "Accept", ";", 406, "not-acceptable", null));
+			cases.add(new Case("GET", path, "Accept", ";;, /", 406, "not-acceptable", null));
+			cases.add(new Case("GET", path, "Last-Event-ID", "x", 400, "bad-parameter", "Last-Event-ID"));
+		}
+		badValues().forEach((path, parameters) -> {
+			String name = parameters.keySet().stream().filter(n -> !n.equals("format")).findFirst().orElseThrow();
+			cases.add(new Case("GET", path + "?" + name + "=1;" + name + "=2", null, null, 400, "bad-parameter", name));
+			cases.add(new Case("GET", path + "?" + name + "=1;x=2", null, null, 400, "bad-parameter", name));
+		});
+		for (String padded : List.of("%2010", "10%20", "%0910", "10%0A", "1%200")) {
+			cases.add(new Case("GET", "/streams/integers?count=" + padded, null, null, 400, "bad-parameter", "count"));
+			cases.add(new Case("GET", "/streams/integers?from=" + padded, null, null, 400, "bad-parameter", "from"));
+			cases.add(new Case("GET", "/streams/integers?rate=" + padded, null, null, 400, "bad-parameter", "rate"));
+			cases.add(new Case("GET", "/replicated?replicas=" + padded.replace("10", "2"), null, null, 400, "bad-parameter",
+					"replicas"));
+		}
+		for (String padded : List.of("%20100ms", "100ms%20", "%09100ms")) {
+			cases.add(new Case("GET", "/streams/heartbeat?interval=" + padded, null, null, 400, "bad-parameter", "interval"));
+			cases.add(new Case("GET", "/streams/ward?timeout=" + padded, null, null, 400, "bad-parameter", "timeout"));
+		}
+		for (String rate : List.of("0x1p3", "5d", "5f", "1_000")) {
+			cases.add(new Case("GET", "/streams/integers?rate=" + rate, null, null, 400, "bad-parameter", "rate"));
 		}
 		for (String path : List.of("/nope", "/streams", "/streams/", "/streams/integers/", "/STREAMS/INTEGERS",
 				"/health/x", "/replicated/3", "/favicon.ico")) {
@@ -158,8 +181,125 @@ class BadInputTest {
 			assertThat(problem).doesNotContainKey("parameter");
 		}
 		if (c.status() == 405) {
-			assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
+			assertThat(r.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
 		}
+	}
+
+	/**
+	 * One request written byte for byte, and what it must be answered with: {@code closes} when the
+	 * server must close the connection after it (what follows cannot be trusted to be framed).
+	 */
+	record RawCase(String name, String request, int status, String kind, String parameter, boolean closes) {
+
+		@Override
+		public String toString() {
+			return name + " -> " + status + " " + kind + (parameter == null ? "" : " naming " + parameter);
+		}
+	}
+
+	static Stream<RawCase> rawBadInput() {
+		String get = "GET /streams/integers?count=2 HTTP/1.1\r\nHost: localhost\r\n";
+		List<RawCase> cases = new ArrayList<>(List.of(
+				new RawCase("two different X-Api-Key fields", get + "X-Api-Key: a\r\nX-Api-Key: b\r\n\r\n",
+						400, "bad-parameter", "X-Api-Key", false),
+				new RawCase("two different Last-Event-ID fields", get + "Last-Event-ID: 0\r\nLast-Event-ID: 1\r\n\r\n",
+						400, "bad-parameter", "Last-Event-ID", false),
+				new RawCase("Accept: ;", get + "Accept: ;\r\n\r\n", 406, "not-acceptable", null, false),
+				new RawCase("two Accept fields allowing neither", get + "Accept: ;\r\nAccept: image/png\r\n\r\n",
+						406, "not-acceptable", null, false),
+				new RawCase("';' between query parameters", "GET /streams/integers?count=2;from=3 HTTP/1.1\r\nHost: h\r\n\r\n",
+						400, "bad-parameter", "count", false),
+				new RawCase("HTTP/1.1 without Host", "GET /health HTTP/1.1\r\n\r\n", 400, "bad-host", null, true),
+				new RawCase("HTTP/1.2 without Host", "GET /health HTTP/1.2\r\n\r\n", 400, "bad-host", null, true),
+				new RawCase("two Host fields", "GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+						400, "bad-host", null, true),
+				new RawCase("two equal Host fields", "GET /health HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",
+						400, "bad-host", null, true),
+				new RawCase("HTTP/1.0 with two Host fields", "GET /health HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+						400, "bad-host", null, true),
+				new RawCase("a Host with a space", "GET /health HTTP/1.1\r\nHost: a b\r\n\r\n", 400, "bad-host", null, true),
+				new RawCase("a Host with a path", "GET /health HTTP/1.1\r\nHost: a/b\r\n\r\n", 400, "bad-host", null, true),
+				new RawCase("a Host with userinfo", "GET /health HTTP/1.1\r\nHost: u@a\r\n\r\n", 400, "bad-host", null, true),
+				new RawCase("a Host port out of range", "GET /health HTTP/1.1\r\nHost: a:65536\r\n\r\n",
+						400, "bad-host", null, true),
+				new RawCase("an empty Host port", "GET /health HTTP/1.1\r\nHost: a:\r\n\r\n", 400, "bad-host", null, true),
+				new RawCase("HTTP/2.0 in an HTTP/1 request line", "GET /health HTTP/2.0\r\nHost: a\r\n\r\n",
+						400, "unsupported-http-version", null, true),
+				new RawCase("HTTP/3.0", "GET /health HTTP/3.0\r\nHost: a\r\n\r\n", 400, "unsupported-http-version", null, true),
+				new RawCase("another protocol", "GET /health FOO/1.1\r\nHost: a\r\n\r\n", 400, "bad-request", null, true),
+				new RawCase("no version (HTTP/0.9)", "GET /health\r\n\r\n", 400, "bad-request", null, true),
+				new RawCase("not HTTP at all", "GARBAGE\r\n\r\n", 400, "bad-request", null, true),
+				new RawCase("a header name with a space", "GET /health HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n",
+						400, "bad-request", null, true),
+				new RawCase("a header line without a colon", "GET /health HTTP/1.1\r\nHost: a\r\nnocolon\r\n\r\n",
+						400, "bad-request", null, true),
+				new RawCase("two different Content-Length fields",
+						"GET /health HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx",
+						400, "bad-request", null, true),
+				new RawCase("a request line too long", "GET /streams/integers?count=1&from=" + "1".repeat(5000)
+						+ " HTTP/1.1\r\nHost: a\r\n\r\n", 414, "uri-too-long", null, true),
+				new RawCase("header fields too large", "GET /health HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(9000)
+						+ "\r\n\r\n", 431, "header-fields-too-large", null, true),
+				new RawCase("too many header fields", "GET /health HTTP/1.1\r\nHost: a\r\n"
+						+ "X-Many: 1234567890\r\n".repeat(500) + "\r\n", 431, "header-fields-too-large", null, true)));
+		for (String method : List.of("GET", "HEAD")) {
+			for (String path : List.of("/streams/integers", "/health")) {
+				cases.add(new RawCase(method + " " + path + " without Host", method + " " + path + " HTTP/1.1\r\n\r\n",
+						400, "bad-host", null, true));
+			}
+		}
+		return cases.stream();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("rawBadInput")
+	void aMalformedOrAmbiguousRequestIsAProblemNotAServerErrorNorAHang(RawCase c) {
+		try (RawHttp connection = RawHttp.connect(server.port())) {
+			connection.write(c.request());
+			String method = c.request().substring(0, Math.max(0, c.request().indexOf(' ')));
+			RawHttp.RawResponse r = connection.read(method.equals("HEAD") ? "HEAD" : "GET");
+
+			assertThat(r).as("an answer").isNotNull();
+			assertThat(r.status()).as("%s", r).isEqualTo(c.status());
+			assertThat(r.status()).as("never a server error").isLessThan(500);
+			assertThat(r.statusLine()).startsWith("HTTP/1.1 ");
+			assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+			assertThat(r.header("Content-Length")).isNotNull();
+			if (!method.equals("HEAD")) {
+				Map<String, Object> problem = r.json();
+				assertThat(problem).containsEntry("type", "urn:gopherflux:problem:" + c.kind())
+						.containsEntry("status", (long) c.status());
+				assertThat((String) problem.get("title")).isNotBlank();
+				assertThat((String) problem.get("detail")).isNotBlank();
+				if (c.parameter() != null) {
+					assertThat(problem).containsEntry("parameter", c.parameter());
+				}
+			}
+			if (c.closes()) {
+				assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+				connection.awaitClosed();
+			}
+			else {
+				connection.write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+				assertThat(connection.read("GET").status()).as("the connection serves the next request").isEqualTo(200);
+			}
+		}
+	}
+
+	@Test
+	void repeatedFieldsThatAgreeAreOneAndAcceptFieldsAreOneList() {
+		RawHttp.RawResponse sameKey = RawHttp.exchange(server.port(), "GET /streams/integers?count=1 HTTP/1.1\r\n"
+				+ "Host: h\r\nX-Api-Key: same\r\nX-Api-Key: same\r\n\r\n");
+		RawHttp.RawResponse accepts = RawHttp.exchange(server.port(), "GET /streams/integers?count=1 HTTP/1.1\r\n"
+				+ "Host: h\r\nAccept: image/png\r\nAccept: text/event-stream\r\n\r\n");
+		RawHttp.RawResponse emptyElements = RawHttp.exchange(server.port(), "GET /streams/integers?count=1 HTTP/1.1\r\n"
+				+ "Host: h\r\nAccept: ,, ,\r\n\r\n");
+
+		assertThat(sameKey.status()).as("%s", sameKey).isEqualTo(200);
+		assertThat(accepts.status()).isEqualTo(200);
+		assertThat(accepts.header("Content-Type")).isEqualTo("text/event-stream");
+		assertThat(emptyElements.status()).as("a list of empty elements is no Accept at all").isEqualTo(200);
+		assertThat(emptyElements.header("Content-Type")).isEqualTo("application/x-ndjson");
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.ratelimit.redis.FailurePolicy;
+import io.gopherflux.server.http.CorsConfig;
 import io.gopherflux.server.limit.AddressRange;
 import io.gopherflux.server.limit.ConnectionLimits;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
@@ -342,9 +343,11 @@ class ServerConfigTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withRedis("nonsense", FailurePolicy.FAIL_OPEN))
 				.withMessageContaining("not a Redis URI");
 		assertThatIllegalArgumentException().isThrownBy(() -> new ServerConfig("h", 1, Plans.defaults(), List.of(), null,
-				FailurePolicy.FAIL_OPEN, Duration.ZERO, Duration.ofSeconds(1), 0)).withMessageContaining("max clients");
+				FailurePolicy.FAIL_OPEN, Duration.ZERO, Duration.ofSeconds(1), 0, Duration.ofSeconds(3), CorsConfig.none()))
+				.withMessageContaining("max clients");
 		assertThatNullPointerException().isThrownBy(() -> new ServerConfig(null, 1, Plans.defaults(), List.of(), null,
-				FailurePolicy.FAIL_OPEN, Duration.ZERO, Duration.ofSeconds(1), 1)).withMessage("host");
+				FailurePolicy.FAIL_OPEN, Duration.ZERO, Duration.ofSeconds(1), 1, Duration.ofSeconds(3), CorsConfig.none()))
+				.withMessage("host");
 		assertThatNullPointerException().isThrownBy(() -> defaults.withPlans(null)).withMessage("plans");
 		assertThatNullPointerException().isThrownBy(() -> defaults.withTrustedProxies(null)).withMessage("trustedProxies");
 		assertThatNullPointerException().isThrownBy(() -> defaults.withConnections(null)).withMessage("connections");
@@ -357,7 +360,8 @@ class ServerConfigTest {
 		List<AddressRange> proxies = new ArrayList<>(List.of(AddressRange.parse("10.0.0.0/8")));
 
 		assertThat(defaults.withPort(1)).isEqualTo(new ServerConfig("0.0.0.0", 1, Plans.defaults(), List.of(), null,
-				FailurePolicy.FAIL_OPEN, Duration.ofSeconds(10), Duration.ofSeconds(15), InMemoryClientLimiter.DEFAULT_MAX_CLIENTS));
+				FailurePolicy.FAIL_OPEN, Duration.ofSeconds(10), Duration.ofSeconds(15), InMemoryClientLimiter.DEFAULT_MAX_CLIENTS,
+				Duration.ofSeconds(3), CorsConfig.none()));
 		assertThat(defaults.withPlans(plans).plans()).isEqualTo(plans);
 		ServerConfig proxied = defaults.withTrustedProxies(proxies);
 		proxies.clear();
@@ -372,5 +376,42 @@ class ServerConfigTest {
 		assertThat(defaults.withConnections(limits).withPort(1).connections()).as("kept by the other withers").isEqualTo(limits);
 		assertThatThrownBy(() -> proxied.trustedProxies().add(AddressRange.parse("::1")))
 				.isInstanceOf(UnsupportedOperationException.class);
+	}
+
+	@Test
+	void browserOptionsDefaultToA3sRetryAndNoCrossOriginAccess() {
+		ServerConfig config = ServerConfig.parse(List.of(), Map.of());
+
+		assertThat(config.sseRetry()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(config.cors()).isEqualTo(CorsConfig.none());
+		assertThat(config.cors().enabled()).isFalse();
+	}
+
+	@Test
+	void browserOptionsAreReadFromFlagsAndTheEnvironment() {
+		ServerConfig config = flags("--sse-retry=250ms", "--cors-origins=https://App.example.com, http://localhost:3000");
+
+		assertThat(config.sseRetry()).isEqualTo(Duration.ofMillis(250));
+		assertThat(config.cors().origins()).containsExactlyInAnyOrder("https://app.example.com", "http://localhost:3000");
+		assertThat(config.cors().allows("http://localhost:3000")).isTrue();
+		assertThat(config.cors().allows("http://localhost:3001")).isFalse();
+		assertThat(env(Map.of("GOPHERFLUX_CORS_ORIGINS", "*", "GOPHERFLUX_SSE_RETRY", "1m")).cors().allows("http://x"))
+				.isTrue();
+		assertThat(env(Map.of("GOPHERFLUX_SSE_RETRY", "1m")).sseRetry()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(ServerConfig.defaults().withSseRetry(Duration.ofSeconds(9)).sseRetry()).isEqualTo(Duration.ofSeconds(9));
+		assertThat(ServerConfig.defaults().withCors(CorsConfig.any()).cors().anyOrigin()).isTrue();
+	}
+
+	@Test
+	void badBrowserOptionsAreReportedNamingTheirSource() {
+		String message = failure("--sse-retry=50ms", "--cors-origins=https://a.example.com/, *");
+
+		assertThat(message).contains("flag --sse-retry: must be from 100ms to 1h, was 50ms")
+				.contains("flag --cors-origins: a CORS origin is scheme://host").contains("'https://a.example.com/'");
+		assertThat(failure("--cors-origins=*,http://b")).contains("flag --cors-origins: '*' allows every origin");
+		assertThat(failure("--sse-retry=2h")).contains("flag --sse-retry");
+		assertThatIllegalArgumentException().isThrownBy(() -> ServerConfig.defaults().withSseRetry(Duration.ofMillis(99)))
+				.withMessageContaining("SSE retry");
+		assertThatNullPointerException().isThrownBy(() -> ServerConfig.defaults().withCors(null)).withMessage("cors");
 	}
 }

@@ -170,8 +170,8 @@ public final class TestClient {
 		}
 	}
 
-	/** A parsed event stream: its events in order and its comment lines. */
-	public record Sse(List<SseEvent> events, List<String> comments) {
+	/** A parsed event stream: its events in order, its comment lines and its {@code retry} values. */
+	public record Sse(List<SseEvent> events, List<String> comments, List<String> retries) {
 
 		/** The events named {@code name}. */
 		public List<SseEvent> named(String name) {
@@ -183,12 +183,13 @@ public final class TestClient {
 	 * Parses an event stream as the HTML standard's algorithm does: lines ending in LF, CR or CRLF;
 	 * a blank line dispatches the event; {@code :} starts a comment; {@code field: value} with one
 	 * optional space after the colon; several {@code data} lines are joined by LF; {@code id} is
-	 * kept with the frame it came in (null when the frame has none). Fails if the
-	 * text ends inside a frame, as a finished stream must not.
+	 * kept with the frame it came in (null when the frame has none); {@code retry} values are
+	 * collected. Fails if the text ends inside a frame, as a finished stream must not.
 	 */
 	public static Sse sse(String text) {
 		List<SseEvent> events = new ArrayList<>();
 		List<String> comments = new ArrayList<>();
+		List<String> retries = new ArrayList<>();
 		String event = null;
 		StringBuilder data = null;
 		String id = null;
@@ -220,6 +221,7 @@ public final class TestClient {
 			switch (field) {
 				case "event" -> event = value;
 				case "id" -> id = value;
+				case "retry" -> retries.add(value);
 				case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
 				default -> throw new AssertionError("unexpected SSE field '" + field + "' in line '" + line + "'");
 			}
@@ -227,7 +229,7 @@ public final class TestClient {
 		if (event != null || data != null || id != null) {
 			throw new AssertionError("event stream ends before the blank line of its last frame");
 		}
-		return new Sse(events, comments);
+		return new Sse(events, comments, retries);
 	}
 
 	/**
@@ -235,15 +237,39 @@ public final class TestClient {
 	 * 5 ms, on a thread where the condition may block.
 	 */
 	public static void await(String what, BooleanSupplier condition) {
+		await(TIMEOUT, what, condition);
+	}
+
+	/** {@link #await(String, BooleanSupplier)} with another bound, for what may take longer (a JVM starting). */
+	public static void await(Duration bound, String what, BooleanSupplier condition) {
 		Boolean met = Flux.interval(Duration.ZERO, Duration.ofMillis(5), Schedulers.boundedElastic())
 				.map(tick -> condition.getAsBoolean())
 				.filter(Boolean::booleanValue)
 				.next()
-				.timeout(TIMEOUT, Mono.error(() -> new AssertionError("timed out waiting until " + what)))
+				.timeout(bound, Mono.error(() -> new AssertionError("timed out waiting until " + what)))
 				.block();
 		if (!Boolean.TRUE.equals(met)) {
 			throw new AssertionError("never saw " + what);
 		}
+	}
+
+	/**
+	 * Checks that {@code invariant} holds throughout {@code window} of real time, polling every
+	 * 20 ms, and fails as soon as it does not: for what must not happen, which no event can
+	 * announce (a closed {@code EventSource} not reconnecting).
+	 */
+	public static void during(Duration window, String what, BooleanSupplier invariant) {
+		long end = System.nanoTime() + window.toNanos();
+		// Ended by takeWhile on the polling thread, between two checks: a check is never interrupted.
+		Flux.interval(Duration.ZERO, Duration.ofMillis(20), Schedulers.boundedElastic())
+				.onBackpressureDrop()
+				.takeWhile(tick -> System.nanoTime() < end)
+				.doOnNext(tick -> {
+					if (!invariant.getAsBoolean()) {
+						throw new AssertionError("no longer true: " + what);
+					}
+				})
+				.blockLast(window.plus(TIMEOUT));
 	}
 
 	/**
@@ -252,9 +278,17 @@ public final class TestClient {
 	 * subscribe at any virtual instant, the outcome does not depend on it.
 	 */
 	public static <T> T drive(VirtualTimeScheduler clock, Duration step, Mono<T> until) {
+		return drive(clock, step, TIMEOUT, until);
+	}
+
+	/**
+	 * {@link #drive(VirtualTimeScheduler, Duration, Mono)} bounded by {@code bound}, for work whose
+	 * duration grows with its size (many clients), each part of which has its own bound.
+	 */
+	public static <T> T drive(VirtualTimeScheduler clock, Duration step, Duration bound, Mono<T> until) {
 		Disposable ticker = Flux.interval(Duration.ofMillis(1)).subscribe(tick -> clock.advanceTimeBy(step));
 		try {
-			return until.block(TIMEOUT);
+			return until.block(bound);
 		}
 		finally {
 			ticker.dispose();

@@ -10,19 +10,35 @@ package io.gopherflux.ratelimit.redis;
  */
 public interface RedisLimiterMetrics {
 
-	/** Redis became available ({@code true}) or unavailable ({@code false}): once per change, not per request. */
+	/**
+	 * Redis became available or unavailable: once per change, not per request.
+	 *
+	 * @param available whether Redis answers now
+	 */
 	void availabilityChanged(boolean available);
 
-	/** {@code permits} were decided without Redis, by the failure policy (locally, or refused as unavailable). */
+	/**
+	 * Permits were decided without Redis, by the failure policy (locally, or refused as unavailable).
+	 *
+	 * @param permits how many
+	 */
 	void degraded(int permits);
 
 	/** Redis did not know a script (after a restart or {@code SCRIPT FLUSH}), so it was sent again in full. */
 	void scriptReloaded();
 
-	/** A script call answered after {@code nanos}. */
+	/**
+	 * A script call answered.
+	 *
+	 * @param nanos how long it took, in nanoseconds
+	 */
 	void roundTrip(long nanos);
 
-	/** Metrics that report nothing. */
+	/**
+	 * Metrics that report nothing.
+	 *
+	 * @return the no-op metrics
+	 */
 	static RedisLimiterMetrics noop() {
 		return NoopRedisLimiterMetrics.INSTANCE;
 	}

@@ -1,31 +1,23 @@
 package io.gopherflux.ratelimit.redis;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
-import io.gopherflux.context.Deadline;
-import io.gopherflux.ratelimit.BurstExceededException;
+import io.gopherflux.ratelimit.LocalRateLimiter;
 import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.ratelimit.MultiLimiter;
-import io.gopherflux.ratelimit.PermitsDeniedException;
 import io.gopherflux.ratelimit.RateLimiter;
 import io.gopherflux.ratelimit.RateLimiterMetrics;
 import io.gopherflux.ratelimit.Reservation;
 import io.gopherflux.ratelimit.TokenBucket;
 import io.gopherflux.ratelimit.TokenBucketConfig;
-import io.gopherflux.ratelimit.WaitPastDeadlineException;
 import io.lettuce.core.ScriptOutputType;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A budget kept in Redis and shared by every process that names the same key and tiers: the
@@ -38,31 +30,21 @@ import reactor.core.scheduler.Schedulers;
  * with EVALSHA (and sent in full with EVAL when Redis has forgotten it): all tiers grant or none
  * is charged. Keys expire when their bucket is full again, so idle budgets cost no memory.
  * <p>
- * <b>Reactive first.</b> Asking Redis is I/O, so the primary methods return a {@link Mono} and
- * never block: {@link #tryAcquireAsync(int)}, {@link #reserveAsync(int, Duration)}, and
- * {@link #acquire(int, Duration)} (one round trip, then a timer for the wait). The synchronous
- * methods of {@link RateLimiter} are kept honest rather than fast:
- * <ul>
- * <li>{@link #tryAcquire(int)} waits for Redis's answer, at most the configured timeout (then the
- * failure policy answers), on a thread that may block. On a Reactor non-blocking thread (for
- * example an event loop) it does not wait: it answers {@code false} without asking Redis, which
- * the contract allows (nothing is taken), and logs a warning once. This keeps
- * {@code RateLimit.elements}, which tries {@code tryAcquire} first and then falls back to
- * {@code acquire}, correct on any thread, at the cost of one round trip per element.</li>
- * <li>{@link #reserve(int, Duration)} waits the same way; on a non-blocking thread it throws
- * {@link IllegalStateException}, as {@code Mono.block()} would, since no answer is honest there.</li>
- * </ul>
- * Non-blocking threads are Reactor's ({@code Schedulers.isInNonBlockingThread()}: parallel,
- * single, Reactor Netty's event loops) and Netty's own threads, Lettuce's among them: waiting for
- * Redis on the thread that must read its answer could only end in the timeout.
+ * <b>Asynchronous, as every {@link RateLimiter}.</b> Asking Redis is I/O, so the one decision,
+ * {@link #reserve(int, Duration)}, is a {@link Mono} of one round trip that never blocks, on any
+ * thread; {@link #acquire(int, Duration)} is {@link RateLimiter}'s, built on it (one round trip,
+ * then a timer for the wait; more permits than the burst fail without asking Redis), and
+ * {@code RateLimit.elements} asks it once per element. With
+ * {@code maxWait} zero, {@code reserve} is Go's {@code AllowN}, and its {@link TieredReservation}
+ * also tells what each tier has left. There is no synchronous method: a caller that may block can
+ * {@code block()} the {@code Mono}, which waits at most the configured timeout.
  * <p>
- * Combine tiers with {@link RedisRateLimiters#limiter(String, List)} rather than a
- * {@link MultiLimiter}: the tiers are then decided in one round trip, and a {@code MultiLimiter}
- * calls the synchronous {@link #reserve(int, Duration)} of each of its limiters.
+ * Combine tiers with {@link RedisRateLimiters#limiter(String, List)}: they are decided in one round
+ * trip. (A {@link MultiLimiter} combines only limiters of this process.)
  * <p>
  * <b>Without Redis</b> (unreachable, failing, or slower than the timeout) the
  * {@link FailurePolicy} of the configuration decides at once; see {@link RedisRateLimiters}.
- * Nothing is thrown by the reactive methods under {@link FailurePolicy#FAIL_OPEN}; under
+ * No {@code Mono} of it fails under {@link FailurePolicy#FAIL_OPEN}; under
  * {@link FailurePolicy#FAIL_CLOSED} they fail with {@link RateLimiterUnavailableException}.
  * <p>
  * <b>Time.</b> Redis's clock decides; {@link Reservation#delayNanos()} counts down the wait Redis
@@ -70,10 +52,8 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class RedisRateLimiter implements RateLimiter {
 
-	/** Waits longer than this (about 4.5 years, as {@link TokenBucket}'s) are never granted. */
-	static final double MAX_WAIT_MICROS = 1.44e14;
-
-	private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
+	/** Waits longer than {@link RateLimiter#LONGEST_WAIT}, in the scripts' microseconds, are never granted. */
+	static final double MAX_WAIT_MICROS = LONGEST_WAIT.toNanos() / 1e3;
 
 	private final RedisRateLimiters redis;
 	private final RedisRateLimiterConfig config;
@@ -130,12 +110,20 @@ public final class RedisRateLimiter implements RateLimiter {
 		return key;
 	}
 
-	/** The tiers, most restrictive first. */
+	/**
+	 * The tiers, most restrictive first.
+	 *
+	 * @return the tiers
+	 */
 	public List<Tier> tiers() {
 		return tiers;
 	}
 
-	/** The Redis keys of the tiers that limit, most restrictive first. */
+	/**
+	 * The Redis keys of the tiers that limit, most restrictive first.
+	 *
+	 * @return the keys, with their prefix
+	 */
 	public List<String> keys() {
 		return List.of(keys);
 	}
@@ -158,139 +146,34 @@ public final class RedisRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * A {@link Mono} that, on each subscription, takes {@code permits} tokens from every tier if
-	 * all have them now, and emits whether it did ({@code false}: nothing was taken), after one
-	 * round trip to Redis. Never waits for tokens, and waits for Redis at most the configured
-	 * timeout. While Redis is unavailable the failure policy answers at once: an in-process
-	 * bucket's answer ({@link FailurePolicy#FAIL_OPEN}), or an error,
-	 * {@link RateLimiterUnavailableException} ({@link FailurePolicy#FAIL_CLOSED}). Cancelling it
-	 * while Redis is deciding gives back whatever Redis granted.
-	 *
-	 * @throws IllegalArgumentException if {@code permits} is less than 1
-	 */
-	public Mono<Boolean> tryAcquireAsync(int permits) {
-		checkPermits(permits);
-		return decide(permits, 0, false).map(Reservation::ok);
-	}
-
-	/** {@code tryAcquireAsync(1)}. */
-	public Mono<Boolean> tryAcquireAsync() {
-		return tryAcquireAsync(1);
-	}
-
-	/**
-	 * A {@link Mono} that, on each subscription, reserves {@code permits} tokens if the wait for
-	 * them is at most {@code maxWait}, and emits the reservation (not {@link Reservation#ok() ok}
-	 * if nothing was taken), with the tokens each tier has left. Redis and failures are handled as
-	 * in {@link #tryAcquireAsync(int)}. Cancelling it while Redis is deciding gives back whatever
-	 * Redis reserved.
+	 * A {@link Mono} that, on each subscription, reserves {@code permits} tokens in every tier if
+	 * the wait for them is at most {@code maxWait}, after one round trip to Redis, and emits the
+	 * reservation (not {@link Reservation#ok() ok} if nothing was taken) with the tokens each tier
+	 * has left. Waits for Redis at most the configured timeout. While Redis is unavailable the
+	 * failure policy answers at once: an in-process bucket's answer ({@link FailurePolicy#FAIL_OPEN}),
+	 * or an error, {@link RateLimiterUnavailableException} ({@link FailurePolicy#FAIL_CLOSED}).
+	 * Cancelling it while Redis is deciding gives back whatever Redis reserved, once it has. More
+	 * permits than the {@link #burst()}, or tiers that are all unlimited, are decided without asking
+	 * Redis.
 	 * <p>
-	 * With {@code maxWait} zero it is {@link #tryAcquireAsync(int)} with more to tell: what a server
-	 * needs for {@code Retry-After} (the {@link Reservation#delay() delay} of a refusal) and the
+	 * With {@code maxWait} zero it is Go's {@code AllowN} with more to tell: what a server needs for
+	 * {@code Retry-After} (the {@link Reservation#delay() delay} of a refusal) and the
 	 * {@code RateLimit} fields ({@link TieredReservation#tokens()}), in the same round trip.
 	 *
 	 * @throws IllegalArgumentException if {@code permits} is less than 1 or {@code maxWait} negative
-	 */
-	public Mono<TieredReservation> reserveAsync(int permits, Duration maxWait) {
-		checkPermits(permits);
-		long maxWaitNanos = checkMaxWait(maxWait);
-		return decide(permits, maxWaitNanos, true);
-	}
-
-	/**
-	 * Waits for Redis's answer to {@link #tryAcquireAsync(int)}, at most the configured timeout.
-	 * On a thread that must not block (Reactor's non-blocking threads, Netty's) it does not wait:
-	 * it answers {@code false} without asking (nothing is taken; a warning is logged once). Under {@link FailurePolicy#FAIL_CLOSED} it
-	 * throws {@link RateLimiterUnavailableException} while Redis is unavailable.
-	 *
-	 * @throws IllegalArgumentException if {@code permits} is less than 1
+	 * @throws NullPointerException     if {@code maxWait} is {@code null}
 	 */
 	@Override
-	public boolean tryAcquire(int permits) {
-		checkPermits(permits);
-		if (mustNotBlock()) {
-			redis.warnBlocking("tryAcquire");
-			return false;
-		}
-		return Boolean.TRUE.equals(tryAcquireAsync(permits).block());
-	}
-
-	/**
-	 * Waits for Redis's answer to {@link #reserveAsync(int, Duration)}, at most the configured
-	 * timeout. Under {@link FailurePolicy#FAIL_CLOSED} it throws
-	 * {@link RateLimiterUnavailableException} while Redis is unavailable.
-	 *
-	 * @throws IllegalArgumentException if {@code permits} is less than 1 or {@code maxWait} negative
-	 * @throws IllegalStateException    on a thread that must not block (Reactor's non-blocking
-	 *                                  threads, Netty's): use {@link #reserveAsync(int, Duration)} there
-	 */
-	@Override
-	public Reservation reserve(int permits, Duration maxWait) {
-		checkPermits(permits);
-		checkMaxWait(maxWait);
-		if (mustNotBlock()) {
-			throw new IllegalStateException("reserve would block non-blocking thread " + Thread.currentThread().getName()
-					+ " waiting for Redis; use reserveAsync there");
-		}
-		return reserveAsync(permits, maxWait).block();
-	}
-
-	/**
-	 * As {@link RateLimiter#acquire(int)}: one round trip to reserve, then a timer of
-	 * {@link #scheduler()} for the wait; never blocks a thread.
-	 */
-	@Override
-	public Mono<Void> acquire(int permits) {
-		return acquire(permits, FOREVER);
-	}
-
-	/**
-	 * As {@link RateLimiter#acquire(int, Duration)}: fails at once, without asking Redis, with
-	 * {@link BurstExceededException} if {@code permits} exceeds {@link #burst()}; after one round
-	 * trip with {@link WaitPastDeadlineException} if the wait would be longer than
-	 * {@code maxWait} or would pass the deadline in the subscriber's {@code Context}; otherwise
-	 * completes when the permits are granted. Cancelling it gives the tokens back (while Redis is
-	 * deciding, as soon as it has decided). Under {@link FailurePolicy#FAIL_CLOSED} it fails with
-	 * {@link RateLimiterUnavailableException} while Redis is unavailable.
-	 */
-	@Override
-	public Mono<Void> acquire(int permits, Duration maxWait) {
-		checkPermits(permits);
-		long maxWaitNanos = checkMaxWait(maxWait);
-		return Mono.deferContextual(ctx -> {
-			if (permits > burst) {
-				return Mono.error(new BurstExceededException(key, permits, burst));
-			}
-			long allowed = maxWaitNanos;
-			Optional<Instant> deadline = Deadline.of(ctx);
-			if (deadline.isPresent()) {
-				Instant now = Deadline.now(config.scheduler());
-				allowed = Math.min(allowed, Math.max(0, saturatedNanos(Duration.between(now, deadline.get()))));
-			}
-			long allowedNanos = allowed;
-			return decide(permits, allowedNanos, true).flatMap(reservation -> {
-				if (!reservation.ok()) {
-					if (reservation.delayNanos() == Long.MAX_VALUE) {
-						return Mono.error(new PermitsDeniedException(key, permits));
-					}
-					return Mono.error(new WaitPastDeadlineException(key, permits, reservation.delayNanos(), allowedNanos));
-				}
-				long delay = reservation.delayNanos();
-				if (delay == 0) {
-					return Mono.empty();
-				}
-				return Mono.delay(Duration.ofNanos(delay), config.scheduler())
-						.then()
-						.doOnCancel(reservation::cancel);
-			});
-		});
+	public Mono<TieredReservation> reserve(int permits, Duration maxWait) {
+		RateLimiter.requirePermits(permits);
+		return decide(permits, RateLimiter.requireMaxWaitNanos(maxWait));
 	}
 
 	/**
 	 * The decision for {@code permits} with a wait of at most {@code maxWaitNanos}: by Redis while
 	 * it is available, by the failure policy otherwise or when this call fails.
 	 */
-	private Mono<TieredReservation> decide(int permits, long maxWaitNanos, boolean reportWait) {
+	private Mono<TieredReservation> decide(int permits, long maxWaitNanos) {
 		return Mono.defer(() -> {
 			if (keys.length == 0) {
 				metrics.granted(permits);
@@ -301,7 +184,7 @@ public final class RedisRateLimiter implements RateLimiter {
 				return Mono.just(new Denied(permits, Long.MAX_VALUE, List.of()));
 			}
 			if (!redis.available()) {
-				return degraded(permits, maxWaitNanos, redis.lastFailure(), reportWait);
+				return degraded(permits, maxWaitNanos, redis.lastFailure());
 			}
 			int generation = redis.generation();
 			String[] args = new String[2 + tierArgs.length];
@@ -312,18 +195,18 @@ public final class RedisRateLimiter implements RateLimiter {
 			Pending pending = new Pending(call);
 			return Mono.fromFuture(call, true)
 					.timeout(config.timeout(), config.scheduler())
-					.map(reply -> pending.deliver(permits, maxWaitNanos, reportWait, reply))
+					.map(reply -> pending.deliver(permits, maxWaitNanos, reply))
 					.doOnCancel(pending::abandon)
 					.onErrorResume(e -> {
 						pending.abandon();
 						redis.failed(e, generation);
-						return degraded(permits, maxWaitNanos, RedisRateLimiters.unwrap(e), reportWait);
+						return degraded(permits, maxWaitNanos, RedisRateLimiters.unwrap(e));
 					});
 		});
 	}
 
 	/** What the failure policy says while Redis cannot. */
-	private Mono<TieredReservation> degraded(int permits, long maxWaitNanos, Throwable cause, boolean reportWait) {
+	private Mono<TieredReservation> degraded(int permits, long maxWaitNanos, Throwable cause) {
 		if (redis.closed()) {
 			return Mono.error(new IllegalStateException("RedisRateLimiters '" + config.name() + "' is closed"));
 		}
@@ -331,16 +214,16 @@ public final class RedisRateLimiter implements RateLimiter {
 		if (config.failurePolicy() == FailurePolicy.FAIL_CLOSED) {
 			return Mono.error(new RateLimiterUnavailableException(key, redis.display(), permits, cause));
 		}
-		RateLimiter fallback = redis.fallback(this);
-		Reservation local = fallback.reserve(permits, Duration.ofNanos(maxWaitNanos));
-		report(local, reportWait);
+		LocalRateLimiter fallback = redis.fallback(this);
+		Reservation local = fallback.reserveNow(permits, Duration.ofNanos(maxWaitNanos));
+		report(local);
 		return Mono.just(new Local(local, localTokens(fallback)));
 	}
 
 	/** The tokens of the fallback's buckets, in the order of {@link #tiers()} (a {@link MultiLimiter} sorts them the same way). */
-	private static List<Double> localTokens(RateLimiter fallback) {
+	private static List<Double> localTokens(LocalRateLimiter fallback) {
 		List<Double> tokens = new ArrayList<>();
-		for (RateLimiter limiter : fallback instanceof MultiLimiter multi ? multi.limiters() : List.of(fallback)) {
+		for (LocalRateLimiter limiter : fallback instanceof MultiLimiter multi ? multi.limiters() : List.of(fallback)) {
 			tokens.add(((TokenBucket) limiter).tokens());
 		}
 		return List.copyOf(tokens);
@@ -371,12 +254,10 @@ public final class RedisRateLimiter implements RateLimiter {
 		return List.of(tokens);
 	}
 
-	private void report(Reservation r, boolean reportWait) {
+	private void report(Reservation r) {
 		if (r.ok()) {
 			metrics.granted(r.permits());
-			if (reportWait) {
-				metrics.waited(r.delayNanos());
-			}
+			metrics.waited(r.delayNanos());
 		}
 		else {
 			metrics.denied(r.permits());
@@ -384,7 +265,7 @@ public final class RedisRateLimiter implements RateLimiter {
 	}
 
 	/** The in-process stand-in for this budget: the same tiers in {@link TokenBucket}s, full. */
-	RateLimiter newLocalLimiter() {
+	LocalRateLimiter newLocalLimiter() {
 		List<TokenBucket> buckets = new ArrayList<>(tiers.size());
 		for (Tier tier : tiers) {
 			// Decisions are reported by this limiter, once per request rather than once per tier.
@@ -435,34 +316,6 @@ public final class RedisRateLimiter implements RateLimiter {
 		return "RedisRateLimiter[" + key + ", " + tiers + "]";
 	}
 
-	/** Reactor's non-blocking threads, and Netty's: an event loop (Lettuce's too) must not wait for I/O. */
-	private static boolean mustNotBlock() {
-		return Schedulers.isInNonBlockingThread() || Thread.currentThread() instanceof FastThreadLocalThread;
-	}
-
-	static void checkPermits(int permits) {
-		if (permits < 1) {
-			throw new IllegalArgumentException("permits must be at least 1, was " + permits);
-		}
-	}
-
-	static long checkMaxWait(Duration maxWait) {
-		Objects.requireNonNull(maxWait, "maxWait");
-		if (maxWait.isNegative()) {
-			throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
-		}
-		return saturatedNanos(maxWait);
-	}
-
-	private static long saturatedNanos(Duration d) {
-		try {
-			return d.toNanos();
-		}
-		catch (ArithmeticException overflow) {
-			return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-		}
-	}
-
 	/**
 	 * A script call whose answer is either delivered to the subscriber or, if the subscriber gave
 	 * up first (cancelled, or timed out), undone when it arrives: tokens Redis granted to nobody go
@@ -483,10 +336,10 @@ public final class RedisRateLimiter implements RateLimiter {
 			this.call = call;
 		}
 
-		TieredReservation deliver(int permits, long maxWaitNanos, boolean reportWait, List<Object> reply) {
+		TieredReservation deliver(int permits, long maxWaitNanos, List<Object> reply) {
 			TieredReservation r = parse(permits, maxWaitNanos, reply);
 			if (STATE.compareAndSet(this, WAITING, DELIVERED)) {
-				report(r, reportWait);
+				report(r);
 			}
 			// else abandon() has already arranged to give it back
 			return r;
@@ -587,7 +440,8 @@ public final class RedisRateLimiter implements RateLimiter {
 			}
 		}
 
-		void undo() {
+		@Override
+		public void undo() {
 			if (tats != null && CANCELLED.compareAndSet(this, 0, 1)) {
 				limiter.giveBack(this, true);
 			}
@@ -638,6 +492,11 @@ public final class RedisRateLimiter implements RateLimiter {
 		@Override
 		public void cancel() {
 			reservation.cancel();
+		}
+
+		@Override
+		public void undo() {
+			reservation.undo();
 		}
 	}
 }

@@ -28,7 +28,7 @@ import reactor.core.scheduler.Schedulers;
  * @param scheduler      whose timers {@code acquire} waits on and time-outs run on, and whose clock
  *                       deadlines are read on
  * @param clock          the clock of the in-process fallback buckets and of reservations' remaining
- *                       delays; {@link NanoClock#system()} by default
+ *                       delays; the scheduler's by default, as a {@link io.gopherflux.ratelimit.TokenBucket}'s
  * @param metrics        where every limiter's decisions are reported (by Redis or by the fallback)
  * @param redisMetrics   where Redis's availability, reloads and round trips are reported
  */
@@ -46,6 +46,18 @@ public record RedisRateLimiterConfig(String name, String redisUri, Duration time
 	public static final String DEFAULT_KEY_PREFIX = "gopherflux:ratelimit:";
 
 	/**
+	 * Validates the configuration.
+	 *
+	 * @param name          the name in logs and metrics
+	 * @param redisUri      where Redis is, in Lettuce's URI syntax
+	 * @param timeout       the longest wait for any Redis call
+	 * @param retryInterval how often an unavailable Redis is probed
+	 * @param failurePolicy what happens while Redis is unavailable
+	 * @param keyPrefix     what every key starts with
+	 * @param scheduler     for timers, time-outs and deadlines
+	 * @param clock         of the fallback buckets and of reservations' delays
+	 * @param metrics       where decisions are reported
+	 * @param redisMetrics  where Redis's availability, reloads and round trips are reported
 	 * @throws NullPointerException     if any reference is {@code null}
 	 * @throws IllegalArgumentException if {@code redisUri} is not a Redis URI, or {@code timeout}
 	 *                                  or {@code retryInterval} is not positive
@@ -73,12 +85,21 @@ public record RedisRateLimiterConfig(String name, String redisUri, Duration time
 	/**
 	 * A builder for limiters on the Redis at {@code redisUri}; every other setting has a default.
 	 * The URI is checked when the configuration is built.
+	 *
+	 * @param redisUri where Redis is, in Lettuce's URI syntax
+	 * @return the builder
 	 */
 	public static Builder builder(String redisUri) {
 		return new Builder(redisUri);
 	}
 
-	/** The configuration with every setting at its default but the URI. */
+	/**
+	 * The configuration with every setting at its default but the URI.
+	 *
+	 * @param redisUri where Redis is, in Lettuce's URI syntax
+	 * @return the configuration
+	 * @throws IllegalArgumentException if the URI is not a Redis URI
+	 */
 	public static RedisRateLimiterConfig of(String redisUri) {
 		return builder(redisUri).build();
 	}
@@ -152,7 +173,7 @@ public record RedisRateLimiterConfig(String name, String redisUri, Duration time
 		private FailurePolicy failurePolicy = FailurePolicy.FAIL_OPEN;
 		private String keyPrefix = DEFAULT_KEY_PREFIX;
 		private Scheduler scheduler;
-		private NanoClock clock = NanoClock.system();
+		private NanoClock clock;
 		private RateLimiterMetrics metrics = RateLimiterMetrics.noop();
 		private RedisLimiterMetrics redisMetrics = RedisLimiterMetrics.noop();
 
@@ -160,55 +181,100 @@ public record RedisRateLimiterConfig(String name, String redisUri, Duration time
 			this.redisUri = Objects.requireNonNull(redisUri, "redisUri");
 		}
 
-		/** The name in logs and metrics; {@code redis-rate-limiter} by default. */
+		/**
+		 * The name in logs and metrics; {@code redis-rate-limiter} by default.
+		 *
+		 * @param name the name
+		 * @return this builder
+		 */
 		public Builder name(String name) {
 			this.name = Objects.requireNonNull(name, "name");
 			return this;
 		}
 
-		/** The longest wait for a Redis call; 250 ms by default. */
+		/**
+		 * The longest wait for a Redis call; 250 ms by default.
+		 *
+		 * @param timeout the timeout, positive
+		 * @return this builder
+		 */
 		public Builder timeout(Duration timeout) {
 			this.timeout = Objects.requireNonNull(timeout, "timeout");
 			return this;
 		}
 
-		/** How often an unavailable Redis is probed; one second by default. */
+		/**
+		 * How often an unavailable Redis is probed; one second by default.
+		 *
+		 * @param retryInterval the interval, positive
+		 * @return this builder
+		 */
 		public Builder retryInterval(Duration retryInterval) {
 			this.retryInterval = Objects.requireNonNull(retryInterval, "retryInterval");
 			return this;
 		}
 
-		/** What happens while Redis is unavailable; {@link FailurePolicy#FAIL_OPEN} by default. */
+		/**
+		 * What happens while Redis is unavailable; {@link FailurePolicy#FAIL_OPEN} by default.
+		 *
+		 * @param failurePolicy the policy
+		 * @return this builder
+		 */
 		public Builder failurePolicy(FailurePolicy failurePolicy) {
 			this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
 			return this;
 		}
 
-		/** What every key starts with; {@value RedisRateLimiterConfig#DEFAULT_KEY_PREFIX} by default. */
+		/**
+		 * What every key starts with; {@value RedisRateLimiterConfig#DEFAULT_KEY_PREFIX} by default.
+		 *
+		 * @param keyPrefix the prefix
+		 * @return this builder
+		 */
 		public Builder keyPrefix(String keyPrefix) {
 			this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
 			return this;
 		}
 
-		/** The timers' scheduler; {@link Schedulers#parallel()} (read when {@link #build()} is called) by default. */
+		/**
+		 * The timers' scheduler; {@link Schedulers#parallel()} (read when {@link #build()} is called) by default.
+		 *
+		 * @param scheduler the scheduler
+		 * @return this builder
+		 */
 		public Builder scheduler(Scheduler scheduler) {
 			this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
 			return this;
 		}
 
-		/** The clock of the fallback buckets and of reservations' delays; {@link NanoClock#system()} by default. */
+		/**
+		 * The clock of the fallback buckets and of reservations' delays; the scheduler's, {@link NanoClock#of(Scheduler)}, by default.
+		 *
+		 * @param clock the clock
+		 * @return this builder
+		 */
 		public Builder clock(NanoClock clock) {
 			this.clock = Objects.requireNonNull(clock, "clock");
 			return this;
 		}
 
-		/** Where decisions are reported; nowhere by default. */
+		/**
+		 * Where decisions are reported; nowhere by default.
+		 *
+		 * @param metrics the metrics port
+		 * @return this builder
+		 */
 		public Builder metrics(RateLimiterMetrics metrics) {
 			this.metrics = Objects.requireNonNull(metrics, "metrics");
 			return this;
 		}
 
-		/** Where Redis's availability, reloads and round trips are reported; nowhere by default. */
+		/**
+		 * Where Redis's availability, reloads and round trips are reported; nowhere by default.
+		 *
+		 * @param redisMetrics the metrics port
+		 * @return this builder
+		 */
 		public Builder redisMetrics(RedisLimiterMetrics redisMetrics) {
 			this.redisMetrics = Objects.requireNonNull(redisMetrics, "redisMetrics");
 			return this;
@@ -217,11 +283,13 @@ public record RedisRateLimiterConfig(String name, String redisUri, Duration time
 		/**
 		 * The configuration.
 		 *
+		 * @return the configuration
 		 * @throws IllegalArgumentException if the URI is not a Redis URI or a duration not positive
 		 */
 		public RedisRateLimiterConfig build() {
-			return new RedisRateLimiterConfig(name, redisUri, timeout, retryInterval, failurePolicy, keyPrefix,
-					scheduler != null ? scheduler : Schedulers.parallel(), clock, metrics, redisMetrics);
+			Scheduler timers = scheduler != null ? scheduler : Schedulers.parallel();
+			return new RedisRateLimiterConfig(name, redisUri, timeout, retryInterval, failurePolicy, keyPrefix, timers,
+					clock != null ? clock : NanoClock.of(timers), metrics, redisMetrics);
 		}
 	}
 }

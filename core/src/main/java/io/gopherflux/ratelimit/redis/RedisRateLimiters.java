@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import io.gopherflux.ratelimit.Limit;
+import io.gopherflux.ratelimit.LocalRateLimiter;
 import io.gopherflux.ratelimit.MultiLimiter;
-import io.gopherflux.ratelimit.RateLimiter;
 import io.gopherflux.ratelimit.TokenBucket;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -48,7 +48,7 @@ import reactor.util.Loggers;
  * RedisRateLimiters redis = RedisRateLimiters.create(RedisRateLimiterConfig.of("redis://localhost:6379"));
  * RedisRateLimiter client = redis.limiter("client-42",
  *         Tier.of("per-second", Limit.of(10), 10), Tier.of("per-minute", Limit.per(100, Duration.ofMinutes(1)), 100));
- * client.tryAcquireAsync(1).subscribe(admitted -> ...);
+ * client.reserve(1, Duration.ZERO).subscribe(reservation -> ... reservation.ok() ...);
  * }</pre>
  * <p>
  * Limiters are cheap views (a key and its tiers): making one per request is fine, and every
@@ -88,7 +88,7 @@ public final class RedisRateLimiters implements AutoCloseable {
 	private final String display;
 	private final ClientResources resources;
 	private final RedisClient client;
-	private final ConcurrentHashMap<String, RateLimiter> fallbacks = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, LocalRateLimiter> fallbacks = new ConcurrentHashMap<>();
 
 	volatile CompletableFuture<StatefulRedisConnection<String, String>> connection;
 	@SuppressWarnings("rawtypes")
@@ -104,10 +104,6 @@ public final class RedisRateLimiters implements AutoCloseable {
 	volatile int generation;
 	static final AtomicIntegerFieldUpdater<RedisRateLimiters> GENERATION =
 			AtomicIntegerFieldUpdater.newUpdater(RedisRateLimiters.class, "generation");
-
-	volatile int warnedBlocking;
-	static final AtomicIntegerFieldUpdater<RedisRateLimiters> WARNED_BLOCKING =
-			AtomicIntegerFieldUpdater.newUpdater(RedisRateLimiters.class, "warnedBlocking");
 
 	volatile Throwable lastFailure;
 	volatile long unavailableSinceMillis;
@@ -139,6 +135,9 @@ public final class RedisRateLimiters implements AutoCloseable {
 	/**
 	 * Limiters on the Redis that {@code config} names. Returns at once: the connection is made in
 	 * the background.
+	 *
+	 * @param config the configuration
+	 * @return the limiters, to {@link #close()} on shutdown
 	 */
 	public static RedisRateLimiters create(RedisRateLimiterConfig config) {
 		return new RedisRateLimiters(Objects.requireNonNull(config, "config"));
@@ -147,13 +146,19 @@ public final class RedisRateLimiters implements AutoCloseable {
 	/**
 	 * Limiters on the Redis at {@code redisUri}, every other setting at its default.
 	 *
+	 * @param redisUri where Redis is, in Lettuce's URI syntax
+	 * @return the limiters, to {@link #close()} on shutdown
 	 * @throws IllegalArgumentException if {@code redisUri} is not a Redis URI
 	 */
 	public static RedisRateLimiters create(String redisUri) {
 		return create(RedisRateLimiterConfig.of(redisUri));
 	}
 
-	/** The configuration. */
+	/**
+	 * The configuration.
+	 *
+	 * @return the configuration
+	 */
 	public RedisRateLimiterConfig config() {
 		return config;
 	}
@@ -164,6 +169,7 @@ public final class RedisRateLimiters implements AutoCloseable {
 	 *
 	 * @param key   what the budget belongs to (a client, an API key); part of the Redis keys
 	 * @param tiers one or more tiers with distinct names
+	 * @return the limiter, a cheap view of the budget
 	 * @throws IllegalArgumentException if there is no tier or two share a name
 	 */
 	public RedisRateLimiter limiter(String key, List<Tier> tiers) {
@@ -184,18 +190,35 @@ public final class RedisRateLimiters implements AutoCloseable {
 		return new RedisRateLimiter(this, key, copy);
 	}
 
-	/** {@link #limiter(String, List)} with these tiers. */
+	/**
+	 * {@link #limiter(String, List)} with these tiers.
+	 *
+	 * @param key   what the budget belongs to
+	 * @param tiers one or more tiers with distinct names
+	 * @return the limiter
+	 */
 	public RedisRateLimiter limiter(String key, Tier... tiers) {
 		Objects.requireNonNull(tiers, "tiers");
 		return limiter(key, Arrays.asList(tiers));
 	}
 
-	/** A budget of one tier named {@code bucket}, of rate {@code limit} and depth {@code burst}. */
+	/**
+	 * A budget of one tier named {@code bucket}, of rate {@code limit} and depth {@code burst}.
+	 *
+	 * @param key   what the budget belongs to
+	 * @param limit the rate at which tokens come back
+	 * @param burst the most tokens that can be taken at once
+	 * @return the limiter
+	 */
 	public RedisRateLimiter limiter(String key, Limit limit, int burst) {
 		return limiter(key, List.of(Tier.of("bucket", limit, burst)));
 	}
 
-	/** Whether Redis is answering: {@code false} while the failure policy decides. */
+	/**
+	 * Whether Redis is answering: {@code false} while the failure policy decides.
+	 *
+	 * @return whether Redis is available
+	 */
 	public boolean available() {
 		return state == AVAILABLE;
 	}
@@ -298,7 +321,7 @@ public final class RedisRateLimiters implements AutoCloseable {
 	}
 
 	/** The in-process limiter standing in for {@code limiter}'s budget while Redis is unavailable. */
-	RateLimiter fallback(RedisRateLimiter limiter) {
+	LocalRateLimiter fallback(RedisRateLimiter limiter) {
 		return fallbacks.computeIfAbsent(limiter.fallbackKey(), k -> limiter.newLocalLimiter());
 	}
 
@@ -307,7 +330,7 @@ public final class RedisRateLimiters implements AutoCloseable {
 	}
 
 	/** A fallback whose buckets are all full is idle and can go: a new one would start full too. */
-	private static boolean full(RateLimiter limiter) {
+	private static boolean full(LocalRateLimiter limiter) {
 		if (limiter instanceof TokenBucket bucket) {
 			return bucket.tokens() >= bucket.burst();
 		}
@@ -315,15 +338,6 @@ public final class RedisRateLimiters implements AutoCloseable {
 			return multi.limiters().stream().allMatch(RedisRateLimiters::full);
 		}
 		return false;
-	}
-
-	/** Says once, not per call, that a synchronous method was called where it must not wait. */
-	void warnBlocking(String method) {
-		if (WARNED_BLOCKING.compareAndSet(this, 0, 1)) {
-			log.warn("Redis rate limiting '{}': {} was called on non-blocking thread {}, where it cannot wait for Redis; "
-					+ "it refused without asking. Use tryAcquireAsync/reserveAsync/acquire there (said once)",
-					config.name(), method, Thread.currentThread().getName());
-		}
 	}
 
 	@SuppressWarnings("unchecked")

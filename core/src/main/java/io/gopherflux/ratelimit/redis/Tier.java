@@ -21,6 +21,11 @@ public record Tier(String name, Limit limit, int burst) {
 	static final double MAX_TOLERANCE_MICROS = 1e14;
 
 	/**
+	 * Validates the tier.
+	 *
+	 * @param name  what the tier is called, part of its Redis key
+	 * @param limit the rate at which tokens come back
+	 * @param burst the most tokens that can be taken at once
 	 * @throws NullPointerException     if {@code name} or {@code limit} is {@code null}
 	 * @throws IllegalArgumentException if {@code name} is empty or has braces or whitespace,
 	 *                                  {@code burst} is less than 1, {@code limit} is
@@ -47,7 +52,15 @@ public record Tier(String name, Limit limit, int burst) {
 		}
 	}
 
-	/** A tier of {@code limit} and {@code burst} named {@code name}. */
+	/**
+	 * A tier of {@code limit} and {@code burst} named {@code name}.
+	 *
+	 * @param name  what the tier is called, part of its Redis key
+	 * @param limit the rate at which tokens come back
+	 * @param burst the most tokens that can be taken at once
+	 * @return the tier
+	 * @throws IllegalArgumentException as {@link #Tier(String, Limit, int)} does
+	 */
 	public static Tier of(String name, Limit limit, int burst) {
 		return new Tier(name, limit, burst);
 	}

@@ -18,6 +18,8 @@ public interface TieredReservation extends Reservation {
 	 * negative while reservations run ahead, {@link Double#POSITIVE_INFINITY} for an unlimited tier.
 	 * Read from Redis, or from the in-process buckets when the failure policy decided. Empty when
 	 * no bucket was consulted (more permits than the burst).
+	 *
+	 * @return the tokens per tier
 	 */
 	List<Double> tokens();
 }

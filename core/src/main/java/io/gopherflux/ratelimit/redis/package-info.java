@@ -12,9 +12,8 @@
  * <li>GCRA in one Lua script (EVALSHA; EVAL again after a NOSCRIPT), on Redis's clock
  * ({@code TIME}), so instances with skewed clocks agree; keys expire when their bucket is full, so
  * idle clients cost no memory.</li>
- * <li>Reactive first: {@code tryAcquireAsync}, {@code reserveAsync} and {@code acquire} never block;
- * the synchronous {@code tryAcquire}/{@code reserve} wait for Redis only on threads that may
- * block (see {@link io.gopherflux.ratelimit.redis.RedisRateLimiter}).</li>
+ * <li>Asynchronous, as every {@link io.gopherflux.ratelimit.RateLimiter}: {@code reserve} is one
+ * round trip that never blocks, on any thread, and {@code acquire} is built on it.</li>
  * <li>Every call has a timeout; without Redis the {@link io.gopherflux.ratelimit.redis.FailurePolicy}
  * decides (in-process buckets, or a
  * {@link io.gopherflux.ratelimit.redis.RateLimiterUnavailableException} a server maps to 503),

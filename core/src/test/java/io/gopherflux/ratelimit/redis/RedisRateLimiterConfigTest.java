@@ -70,7 +70,7 @@ class RedisRateLimiterConfigTest {
 		assertThat(config.failurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
 		assertThat(config.keyPrefix()).isEqualTo("gopherflux:ratelimit:");
 		assertThat(config.scheduler()).isSameAs(Schedulers.parallel());
-		assertThat(config.clock()).isSameAs(NanoClock.system());
+		assertThat(config.clock()).as("the scheduler's, as a bucket's").isEqualTo(NanoClock.of(Schedulers.parallel()));
 		assertThat(config.metrics()).isSameAs(RateLimiterMetrics.noop());
 		assertThat(config.redisMetrics()).isSameAs(RedisLimiterMetrics.noop());
 	}

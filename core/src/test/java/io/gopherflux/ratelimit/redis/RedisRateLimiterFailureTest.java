@@ -91,9 +91,14 @@ class RedisRateLimiterFailureTest {
 	private static List<Boolean> tryAcquireTimes(RedisRateLimiter limiter, int times) {
 		List<Boolean> results = new ArrayList<>();
 		for (int i = 0; i < times; i++) {
-			results.add(limiter.tryAcquireAsync().block());
+			results.add(tryAcquire(limiter));
 		}
 		return results;
+	}
+
+	/** Go's AllowN: a reservation that may not wait, waited for here (these tests run on threads that may block). */
+	private static boolean tryAcquire(RedisRateLimiter limiter) {
+		return limiter.reserve(1, Duration.ZERO).block().ok();
 	}
 
 	private int count(String text, String what) {
@@ -112,14 +117,14 @@ class RedisRateLimiterFailureTest {
 	@Test
 	void failOpenLimitsInProcessWhileRedisIsDeadAndGoesBackToRedisWhenItReturns() throws Exception {
 		RedisRateLimiter limiter = connect(FailurePolicy.FAIL_OPEN).limiter("client", perMinute(3));
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(tryAcquire(limiter)).isTrue();
 
 		server.kill();
 
 		// No exception: a full in-process bucket of the same tier decides, on this instance alone.
 		List<Boolean> answers = new ArrayList<>(tryAcquireTimes(limiter, 3));
-		answers.add(limiter.tryAcquire());
-		answers.add(limiter.reserve(1, Duration.ZERO).ok());
+		answers.add(tryAcquire(limiter));
+		answers.add(limiter.reserve(1, Duration.ZERO).block().ok());
 		assertThat(answers).containsExactly(true, true, true, false, false);
 		StepVerifier.create(limiter.acquire(1, Duration.ofSeconds(1))).expectError(WaitPastDeadlineException.class).verify();
 		assertThat(metrics.nextChange(LONG_ENOUGH)).isFalse();
@@ -142,11 +147,11 @@ class RedisRateLimiterFailureTest {
 	@Test
 	void failClosedRefusesWithAWellFormedErrorWhileRedisIsDeadAndRecovers() throws Exception {
 		RedisRateLimiter limiter = connect(FailurePolicy.FAIL_CLOSED).limiter("client", perMinute(3));
-		assertThat(limiter.tryAcquire()).isTrue();
+		assertThat(tryAcquire(limiter)).isTrue();
 
 		server.kill();
 
-		StepVerifier.create(limiter.tryAcquireAsync())
+		StepVerifier.create(limiter.reserve(1, Duration.ZERO))
 				.expectErrorSatisfies(e -> {
 					assertThat(e).isInstanceOf(RateLimiterUnavailableException.class)
 							.hasMessageContaining("rate limiter 'client' cannot decide on 1 permit(s)")
@@ -158,9 +163,9 @@ class RedisRateLimiterFailureTest {
 					assertThat(u.context()).containsEntry("limiter", "client").containsEntry("policy", "fail-closed");
 				})
 				.verify();
-		assertThatThrownBy(limiter::tryAcquire).isInstanceOf(RateLimiterUnavailableException.class);
+		assertThatThrownBy(() -> tryAcquire(limiter)).isInstanceOf(RateLimiterUnavailableException.class);
 		StepVerifier.create(limiter.acquire()).expectError(RateLimiterUnavailableException.class).verify();
-		StepVerifier.create(limiter.reserveAsync(1, MINUTE)).expectError(RateLimiterUnavailableException.class).verify();
+		StepVerifier.create(limiter.reserve(1, MINUTE)).expectError(RateLimiterUnavailableException.class).verify();
 		assertThat(metrics.nextChange(LONG_ENOUGH)).isFalse();
 		assertThat(metrics.granted).as("nothing admitted without Redis").hasValue(1);
 
@@ -184,7 +189,7 @@ class RedisRateLimiterFailureTest {
 			callers[i] = new Thread(() -> {
 				while (running.get()) {
 					try {
-						if (limiter.tryAcquireAsync().block() != null) {
+						if (limiter.reserve(1, Duration.ZERO).block() != null) {
 							answered.incrementAndGet();
 						}
 					}
@@ -243,7 +248,7 @@ class RedisRateLimiterFailureTest {
 
 		// Every client's commands wait one second: the script runs only after the limiter gave up.
 		server.commands().clientPause(1_000);
-		assertThat(limiter.tryAcquire()).as("decided in-process after 200 ms").isTrue();
+		assertThat(tryAcquire(limiter)).as("decided in-process after 200 ms").isTrue();
 		assertThat(metrics.nextChange(LONG_ENOUGH)).isFalse();
 
 		assertThat(metrics.nextChange(LONG_ENOUGH)).isTrue();
@@ -259,9 +264,9 @@ class RedisRateLimiterFailureTest {
 		server.kill();
 
 		assertThat(tryAcquireTimes(limiter, 3)).containsExactly(true, true, false);
-		assertThat(limiter.reserveAsync(1, Duration.ZERO).block().tokens()).containsExactly(0.0);
+		assertThat(limiter.reserve(1, Duration.ZERO).block().tokens()).containsExactly(0.0);
 		localNanos.addAndGet(Duration.ofSeconds(15).toNanos());
-		assertThat(limiter.reserveAsync(1, Duration.ZERO).block().tokens()).containsExactly(0.5);
+		assertThat(limiter.reserve(1, Duration.ZERO).block().tokens()).containsExactly(0.5);
 		localNanos.addAndGet(Duration.ofSeconds(15).toNanos());
 		assertThat(tryAcquireTimes(limiter, 2)).as("one token back after 30 s at 2 per minute").containsExactly(true, false);
 		assertThat(metrics.nextChange(LONG_ENOUGH)).isFalse();

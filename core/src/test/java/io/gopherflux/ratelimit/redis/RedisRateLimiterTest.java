@@ -2,7 +2,6 @@ package io.gopherflux.ratelimit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.within;
 
@@ -26,13 +25,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestInfo;
+import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
-/** The Redis limiter against a real redis-server: semantics, keys, scripts, reactive and blocking paths. */
+/** The Redis limiter against a real redis-server: semantics, keys, scripts, on any thread. */
 @ExtendWith(RedisServerInstalled.class)
 class RedisRateLimiterTest {
 
@@ -85,7 +86,7 @@ class RedisRateLimiterTest {
 	private static List<Boolean> tryAcquireTimes(RedisRateLimiter limiter, int times) {
 		List<Boolean> results = new ArrayList<>();
 		for (int i = 0; i < times; i++) {
-			results.add(limiter.tryAcquireAsync(1).block());
+			results.add(limiter.reserve(1, Duration.ZERO).block().ok());
 		}
 		return results;
 	}
@@ -112,14 +113,12 @@ class RedisRateLimiterTest {
 				.withMessageContaining("'per-minute' is repeated");
 
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(1));
-		assertThatIllegalArgumentException().isThrownBy(() -> limiter.tryAcquireAsync(0)).withMessageContaining("permits");
-		assertThatIllegalArgumentException().isThrownBy(() -> limiter.tryAcquire(0)).withMessageContaining("permits");
-		assertThatIllegalArgumentException().isThrownBy(() -> limiter.reserveAsync(0, MINUTE)).withMessageContaining("permits");
-		assertThatIllegalArgumentException().isThrownBy(() -> limiter.reserve(-1, MINUTE)).withMessageContaining("permits");
+		assertThatIllegalArgumentException().isThrownBy(() -> limiter.reserve(0, MINUTE)).withMessageContaining("permits");
+		assertThatIllegalArgumentException().isThrownBy(() -> limiter.reserve(-1)).withMessageContaining("permits");
 		assertThatIllegalArgumentException().isThrownBy(() -> limiter.acquire(0)).withMessageContaining("permits");
-		assertThatNullPointerException().isThrownBy(() -> limiter.reserveAsync(1, null)).withMessage("maxWait");
+		assertThatNullPointerException().isThrownBy(() -> limiter.reserve(1, null)).withMessage("maxWait");
 		assertThatNullPointerException().isThrownBy(() -> limiter.acquire(1, null)).withMessage("maxWait");
-		assertThatIllegalArgumentException().isThrownBy(() -> limiter.reserveAsync(1, Duration.ofMillis(-1)))
+		assertThatIllegalArgumentException().isThrownBy(() -> limiter.reserve(1, Duration.ofMillis(-1)))
 				.withMessageContaining("maxWait");
 		assertThatIllegalArgumentException().isThrownBy(() -> limiter.acquire(1, Duration.ofMillis(-1)))
 				.withMessageContaining("maxWait");
@@ -138,17 +137,8 @@ class RedisRateLimiterTest {
 	}
 
 	@Test
-	void theBlockingTryAcquireWaitsForRedisOnAThreadThatMayBlock() {
-		RedisRateLimiter limiter = redis.limiter(key, perMinute(2));
-
-		assertThat(limiter.tryAcquire()).isTrue();
-		assertThat(limiter.tryAcquire()).isTrue();
-		assertThat(limiter.tryAcquire()).isFalse();
-	}
-
-	@Test
 	void twoTiersAreDecidedInOneRoundTripPerRequest() {
-		redis.limiter(key + "-warm-up", perMinute(1)).tryAcquireAsync().block();
+		redis.limiter(key + "-warm-up", perMinute(1)).reserve(1, Duration.ZERO).block();
 		RedisRateLimiter limiter = redis.limiter(key, Tier.of("per-second", Limit.of(100), 100), perMinute(3));
 		long before = server.calls("evalsha");
 		long evalBefore = server.calls("eval");
@@ -166,9 +156,9 @@ class RedisRateLimiterTest {
 		RedisRateLimiter limiter = redis.limiter(key, Tier.of("per-second", Limit.of(10), 10), perMinute(3),
 				Tier.of("free", Limit.INF, 1));
 
-		TieredReservation first = limiter.reserveAsync(1, Duration.ZERO).block();
-		limiter.reserveAsync(2, Duration.ZERO).block();
-		TieredReservation refused = limiter.reserveAsync(1, Duration.ZERO).block();
+		TieredReservation first = limiter.reserve(1, Duration.ZERO).block();
+		limiter.reserve(2, Duration.ZERO).block();
+		TieredReservation refused = limiter.reserve(1, Duration.ZERO).block();
 
 		assertThat(first.ok()).isTrue();
 		assertThat(limiter.tiers()).extracting(Tier::name).containsExactly("per-minute", "per-second", "free");
@@ -215,7 +205,7 @@ class RedisRateLimiterTest {
 		RedisRateLimiter limiter = redis.limiter(key, Tier.of("free", Limit.INF, 1));
 		long before = server.calls("evalsha") + server.calls("eval");
 
-		assertThat(limiter.tryAcquireAsync(1_000).block()).isTrue();
+		assertThat(limiter.reserve(1_000, Duration.ZERO).block().ok()).isTrue();
 		StepVerifier.create(limiter.acquire(1)).verifyComplete();
 
 		assertThat(server.calls("evalsha") + server.calls("eval")).isEqualTo(before);
@@ -226,7 +216,7 @@ class RedisRateLimiterTest {
 	@Test
 	void aScriptRedisForgotIsSentAgainOnce() {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(3));
-		assertThat(limiter.tryAcquireAsync().block()).isTrue();
+		assertThat(limiter.reserve(1, Duration.ZERO).block().ok()).isTrue();
 		long reloadsBefore = metrics.reloads.get();
 
 		server.commands().scriptFlush();
@@ -240,9 +230,9 @@ class RedisRateLimiterTest {
 	void reserveReturnsTheWaitRedisComputed() {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(1));
 
-		Reservation first = limiter.reserveAsync(1, MINUTE).block();
-		Reservation second = limiter.reserveAsync(1, MINUTE).block();
-		Reservation third = limiter.reserveAsync(1, Duration.ofSeconds(10)).block();
+		Reservation first = limiter.reserve(1, MINUTE).block();
+		Reservation second = limiter.reserve(1, MINUTE).block();
+		Reservation third = limiter.reserve(1, Duration.ofSeconds(10)).block();
 
 		assertThat(first.ok()).isTrue();
 		assertThat(first.delayNanos()).isZero();
@@ -250,20 +240,20 @@ class RedisRateLimiterTest {
 		assertThat(second.delay()).isBetween(Duration.ofSeconds(50), MINUTE);
 		assertThat(third.ok()).as("would wait two minutes").isFalse();
 		assertThat(third.delay()).isBetween(Duration.ofSeconds(110), Duration.ofMinutes(2));
-		assertThat(limiter.reserve(1, Duration.ZERO).ok()).isFalse();
+		assertThat(limiter.reserve(1, Duration.ZERO).block().ok()).isFalse();
 	}
 
 	@Test
 	void cancellingAReservationGivesItsTokensBack() {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(1));
-		assertThat(limiter.reserveAsync(1, MINUTE).block().delayNanos()).isZero();
-		Reservation waiting = limiter.reserveAsync(1, Duration.ofMinutes(5)).block();
+		assertThat(limiter.reserve(1, MINUTE).block().delayNanos()).isZero();
+		Reservation waiting = limiter.reserve(1, Duration.ofMinutes(5)).block();
 
 		waiting.cancel();
 		waiting.cancel();
 
 		// Sent on the same connection after the give-back: it waits one minute again, not two.
-		Reservation next = limiter.reserveAsync(1, Duration.ofMinutes(5)).block();
+		Reservation next = limiter.reserve(1, Duration.ofMinutes(5)).block();
 		assertThat(next.delay()).isBetween(Duration.ofSeconds(50), MINUTE);
 		assertThat(metrics.returned).containsExactly(1.0);
 	}
@@ -271,7 +261,7 @@ class RedisRateLimiterTest {
 	@Test
 	void cancellingAReservationWhoseTimeHasComeGivesNothingBack() {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(2));
-		Reservation immediate = limiter.reserveAsync(1, MINUTE).block();
+		Reservation immediate = limiter.reserve(1, MINUTE).block();
 
 		immediate.cancel();
 
@@ -282,12 +272,12 @@ class RedisRateLimiterTest {
 	void cancellingWhileRedisDecidesGivesBackWhatItGranted() {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(1));
 		String redisKey = limiter.keys().get(0);
-		assertThat(limiter.tryAcquireAsync().block()).isTrue();
+		assertThat(limiter.reserve(1, Duration.ZERO).block().ok()).isTrue();
 		long scripts = server.calls("evalsha");
 
 		// Redis holds every command for 300 ms: the subscriber is gone before the script runs.
 		server.commands().clientPause(300);
-		limiter.reserveAsync(1, MINUTE).subscribe().dispose();
+		limiter.reserve(1, MINUTE).subscribe().dispose();
 		server.commands().ping();
 
 		eventually("the reservation ran, then its give-back", () -> server.calls("evalsha") >= scripts + 2);
@@ -301,7 +291,7 @@ class RedisRateLimiterTest {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(2));
 
 		StepVerifier.create(limiter.acquire(2)).verifyComplete();
-		assertThat(limiter.tryAcquireAsync().block()).isFalse();
+		assertThat(limiter.reserve(1, Duration.ZERO).block().ok()).isFalse();
 	}
 
 	@Test
@@ -315,6 +305,23 @@ class RedisRateLimiterTest {
 		waiting.dispose();
 
 		eventually("the tokens went back", () -> server.commands().pttl(redisKey) <= 60_000);
+	}
+
+	/** acquire is RateLimiter's, built on reserve: a subscriber gone in onSubscribe costs no round trip. */
+	@Test
+	void anAcquireCancelledInOnSubscribeNeverAsksRedis() {
+		RedisRateLimiter limiter = redis.limiter(key, perMinute(1));
+		long before = server.calls("evalsha") + server.calls("eval");
+
+		limiter.acquire().subscribe(new BaseSubscriber<Void>() {
+			@Override
+			protected void hookOnSubscribe(Subscription subscription) {
+				cancel();
+			}
+		});
+
+		assertThat(server.calls("evalsha") + server.calls("eval")).isEqualTo(before);
+		assertThat(tryAcquireTimes(limiter, 1)).containsExactly(true);
 	}
 
 	@Test
@@ -339,41 +346,38 @@ class RedisRateLimiterTest {
 		long before = server.calls("evalsha") + server.calls("eval");
 
 		StepVerifier.create(limiter.acquire(4)).expectError(BurstExceededException.class).verify();
-		assertThat(limiter.tryAcquireAsync(4).block()).isFalse();
-		Reservation r = limiter.reserveAsync(4, MINUTE).block();
+		assertThat(limiter.reserve(4, Duration.ZERO).block().ok()).isFalse();
+		Reservation r = limiter.reserve(4, MINUTE).block();
 		assertThat(r.ok()).isFalse();
 		assertThat(r.delayNanos()).isEqualTo(Long.MAX_VALUE);
 
 		assertThat(server.calls("evalsha") + server.calls("eval")).isEqualTo(before);
 	}
 
+	/** Issue 14: no method refuses, throws or blocks because of the thread it is called on. */
 	@Test
-	void onANonBlockingThreadTryAcquireRefusesWithoutAskingAndReserveThrows() {
+	void onANonBlockingThreadReserveAsksRedisOnceAndAnswers() {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(3));
 		long before = server.calls("evalsha") + server.calls("eval");
 
-		Boolean answer = Mono.fromCallable(() -> limiter.tryAcquire()).subscribeOn(Schedulers.parallel()).block();
-		assertThat(answer).isFalse();
-		assertThat(server.calls("evalsha") + server.calls("eval")).isEqualTo(before);
-		assertThatIllegalStateException().isThrownBy(() -> Mono.fromCallable(() -> limiter.reserve(1, MINUTE))
-				.subscribeOn(Schedulers.parallel()).block())
-				.withMessageContaining("reserveAsync");
+		TieredReservation answer = Mono.defer(() -> limiter.reserve(1, Duration.ZERO)).subscribeOn(Schedulers.parallel()).block();
 
-		// The reactive methods are the ones to use there.
-		assertThat(Mono.defer(() -> limiter.tryAcquireAsync()).subscribeOn(Schedulers.parallel()).block()).isTrue();
+		assertThat(answer.ok()).isTrue();
+		assertThat(answer.tokens()).containsExactly(2.0);
+		assertThat(server.calls("evalsha") + server.calls("eval") - before).isEqualTo(1);
 	}
 
 	@Test
-	void onLettucesOwnThreadTheBlockingTryAcquireDoesNotWaitForTheAnswerThatThreadMustRead() {
+	void onLettucesOwnThreadReserveAsksRedisAgainWithoutWaitingForIt() {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(3));
 
-		// The answer to the first call arrives on Lettuce's event loop, and the map runs there.
-		List<Object> seen = limiter.tryAcquireAsync()
-				.map(first -> List.<Object>of(first, limiter.tryAcquire(), Thread.currentThread().getName()))
+		// The answer to the first call arrives on Lettuce's event loop, and the second is made there.
+		List<Boolean> seen = limiter.reserve(1, Duration.ZERO)
+				.flatMap(first -> limiter.reserve(1, Duration.ZERO).map(second -> List.of(first.ok(), second.ok())))
 				.block();
 
-		assertThat(seen.subList(0, 2)).containsExactly(true, false);
-		assertThat(tryAcquireTimes(limiter, 3)).as("the refused call took nothing").containsExactly(true, true, false);
+		assertThat(seen).containsExactly(true, true);
+		assertThat(tryAcquireTimes(limiter, 2)).as("both calls took a token").containsExactly(true, false);
 	}
 
 	@Test
@@ -381,7 +385,7 @@ class RedisRateLimiterTest {
 		RedisRateLimiter limiter = redis.limiter(key, Tier.of("per-second", Limit.of(50), 2));
 		long before = server.calls("evalsha");
 
-		// Its tryAcquire fast path says no there without asking, and each element takes the acquire path.
+		// Not a local limiter: no synchronous fast path, and each element is one acquire, one round trip.
 		StepVerifier.create(Flux.range(1, 5).transform(RateLimit.elements(limiter)).subscribeOn(Schedulers.parallel()))
 				.expectNext(1, 2, 3, 4, 5)
 				.verifyComplete();
@@ -396,10 +400,10 @@ class RedisRateLimiterTest {
 			RedisRateLimiter there = other.limiter(key, perMinute(4));
 			AtomicInteger granted = new AtomicInteger();
 			for (int i = 0; i < 3; i++) {
-				if (here.tryAcquireAsync().block()) {
+				if (here.reserve(1, Duration.ZERO).block().ok()) {
 					granted.incrementAndGet();
 				}
-				if (there.tryAcquireAsync().block()) {
+				if (there.reserve(1, Duration.ZERO).block().ok()) {
 					granted.incrementAndGet();
 				}
 			}
@@ -412,7 +416,7 @@ class RedisRateLimiterTest {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(3));
 		redis.close();
 
-		StepVerifier.create(limiter.tryAcquireAsync())
+		StepVerifier.create(limiter.reserve(1, Duration.ZERO))
 				.expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed"))
 				.verify();
 	}

@@ -27,6 +27,12 @@ final class BeatEncoder<T> implements EventEncoder<Beat<T>> {
 		return beat instanceof Beat.Value<T> value ? values.eventName(value.value()) : PULSE;
 	}
 
+	/** A value's ID is the value encoder's; pulses have none (a client resumes after the last value). */
+	@Override
+	public long eventId(Beat<T> beat) {
+		return beat instanceof Beat.Value<T> value ? values.eventId(value.value()) : NO_ID;
+	}
+
 	@Override
 	public void writeJson(Beat<T> beat, ByteBuf out) {
 		if (beat instanceof Beat.Value<T> value) {

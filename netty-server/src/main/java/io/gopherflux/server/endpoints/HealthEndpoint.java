@@ -43,10 +43,13 @@ public final class HealthEndpoint implements Endpoint {
 		body.put("status", "UP");
 		body.put("activeStreams", slots.active());
 		body.put("limiter", limiterState.get());
+		byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+		// Set here, not left to Reactor Netty, so that HEAD says it as GET does.
 		return exchange.response()
 				.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
 				.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
-				.sendByteArray(Mono.just(Json.write(body).getBytes(StandardCharsets.UTF_8)))
+				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length))
+				.sendByteArray(Mono.just(bytes))
 				.then();
 	}
 }

@@ -47,9 +47,12 @@ public final class IndexEndpoint implements Endpoint {
 			json.put("summary", entry.summary());
 			endpoints.add(json);
 		}
+		byte[] bytes = Json.write(Map.of("endpoints", endpoints)).getBytes(StandardCharsets.UTF_8);
+		// Set here, not left to Reactor Netty, so that HEAD says it as GET does.
 		return exchange.response()
 				.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-				.sendByteArray(Mono.just(Json.write(Map.of("endpoints", endpoints)).getBytes(StandardCharsets.UTF_8)))
+				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length))
+				.sendByteArray(Mono.just(bytes))
 				.then();
 	}
 }

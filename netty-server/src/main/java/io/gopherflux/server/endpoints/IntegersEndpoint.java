@@ -1,19 +1,20 @@
 package io.gopherflux.server.endpoints;
 
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import io.gopherflux.channel.Generators;
 import io.gopherflux.server.http.EventEncoder;
-import io.gopherflux.server.http.ProblemException;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 /**
  * {@code GET /streams/integers?from=&count=&rate=}: the book's generator pipeline, {@code repeatFn}
- * over a counter, cut by {@code take}; each element is {@code {"value":n}}. In SSE each event's ID
- * is its integer, and a request carrying {@code Last-Event-ID} (as a reconnecting
- * {@code EventSource} does) resumes the same stream after that integer.
+ * over a counter, cut by {@code take}; each element is {@code {"type":"value","value":n}} (SSE
+ * event {@code value}). In SSE each event's ID is its integer, and a request carrying
+ * {@code Last-Event-ID} (as a reconnecting {@code EventSource} does) resumes the same stream after
+ * that integer; after the last one it is answered 204.
  */
 public final class IntegersEndpoint implements Endpoint {
 
@@ -22,9 +23,7 @@ public final class IntegersEndpoint implements Endpoint {
 	static final long MAX_FROM = 1_000_000_000_000_000L;
 
 	/** Each integer is also its event's ID, so an SSE client resumes after the last one it saw. */
-	static final EventEncoder<Long> ENCODER = EventEncoder.wholeNumber(null, "{\"value\":", true);
-	/** The header field a reconnecting {@code EventSource} sends. */
-	static final String LAST_EVENT_ID = "Last-Event-ID";
+	static final EventEncoder<Long> ENCODER = EventEncoder.wholeNumber("value", "{\"type\":\"value\",\"value\":", true);
 
 	private final Streaming streaming;
 
@@ -42,33 +41,16 @@ public final class IntegersEndpoint implements Endpoint {
 	public Publisher<Void> handle(Exchange exchange) {
 		long from = exchange.query().integer("from", 0, -MAX_FROM, MAX_FROM);
 		long count = exchange.query().integer("count", 10, 0, MAX_COUNT);
-		String lastEventId = exchange.request().requestHeaders().get(LAST_EVENT_ID);
-		if (lastEventId != null) {
-			long last = lastSeen(lastEventId, from, count);
+		OptionalLong seen = LastEventId.read(exchange, from, from + count - 1);
+		if (seen.isPresent()) {
+			long last = seen.getAsLong();
+			if (last == from + count - 1) {
+				return streaming.finished(exchange);
+			}
 			count = from + count - (last + 1);
 			from = last + 1;
 		}
 		return streaming.send(exchange, integers(from, count), ENCODER);
-	}
-
-	/**
-	 * The last integer a resuming client saw, which must be one of this stream's.
-	 *
-	 * @throws ProblemException (400) naming {@value #LAST_EVENT_ID} otherwise
-	 */
-	static long lastSeen(String lastEventId, long from, long count) {
-		long last;
-		try {
-			last = Long.parseLong(lastEventId.trim());
-		}
-		catch (NumberFormatException e) {
-			last = Long.MIN_VALUE;
-		}
-		if (count == 0 || last < from || last > from + count - 1) {
-			throw ProblemException.badParameter(LAST_EVENT_ID, LAST_EVENT_ID + " must be the ID of an event of this "
-					+ "stream, from " + from + " to " + (from + count - 1) + ", was '" + lastEventId + "'");
-		}
-		return last;
 	}
 
 	/** {@code count} integers from {@code from}: a fresh counter per subscription. */

@@ -1,5 +1,6 @@
 package io.gopherflux.server.endpoints;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Set;
 
@@ -29,10 +30,13 @@ public final class MetricsEndpoint implements Endpoint {
 
 	@Override
 	public Publisher<Void> handle(Exchange exchange) {
+		byte[] bytes = registry.scrape().getBytes(StandardCharsets.UTF_8);
+		// Set here, not left to Reactor Netty, so that HEAD says it as GET does.
 		return exchange.response()
 				.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
 				.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
-				.sendString(Mono.fromCallable(registry::scrape))
+				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length))
+				.sendByteArray(Mono.just(bytes))
 				.then();
 	}
 }

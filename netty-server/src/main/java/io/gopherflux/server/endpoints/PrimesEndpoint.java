@@ -1,14 +1,17 @@
 package io.gopherflux.server.endpoints;
 
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.gopherflux.pipeline.FanOut;
 import io.gopherflux.pipeline.FanOutConfig;
 import io.gopherflux.server.http.EventEncoder;
+import io.gopherflux.server.http.Json;
 import io.gopherflux.server.http.ProblemException;
 import io.gopherflux.server.limit.FairWorkers;
+import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
@@ -16,7 +19,11 @@ import reactor.core.publisher.Flux;
  * {@code GET /streams/primes?count=&workers=}: the book's prime finder. Random integers go through a
  * deliberately slow prime test fanned out over {@code workers} workers, fanned back in in
  * completion order, until {@code count} primes are found; each element is
- * {@code {"prime":n}}. A client that leaves cancels the workers still testing.
+ * {@code {"type":"prime","prime":n}} (SSE event {@code prime}) with the ID 1 for the first prime,
+ * 2 for the second and so on. A client resuming with {@code Last-Event-ID} gets the primes it has
+ * not had yet ({@code count} minus the ID), drawn from candidates of its own (the seed mixed with
+ * the ID), and a 204 once it has had them all. A client that leaves cancels the workers still
+ * testing.
  * <p>
  * {@code workers} is capped by the client's plan (a larger value is a 400 naming it), and the
  * tests run on {@link FairWorkers}, in the client's own line: however many workers a client's
@@ -31,7 +38,31 @@ public final class PrimesEndpoint implements Endpoint {
 	/** Candidates are drawn from [2, BOUND). */
 	static final int BOUND = 2_000_000;
 
-	static final EventEncoder<Integer> ENCODER = EventEncoder.wholeNumber(null, "{\"prime\":");
+	/** A prime and its place in the stream, from 1. */
+	record Prime(long ordinal, int value) {
+	}
+
+	static final EventEncoder<Prime> ENCODER = new EventEncoder<>() {
+		private final byte[] name = Json.ascii("prime");
+		private final byte[] prefix = Json.ascii("{\"type\":\"prime\",\"prime\":");
+
+		@Override
+		public byte[] eventName(Prime prime) {
+			return name;
+		}
+
+		@Override
+		public void writeJson(Prime prime, ByteBuf out) {
+			out.writeBytes(prefix);
+			Json.writeLong(out, prime.value());
+			out.writeByte('}');
+		}
+
+		@Override
+		public long eventId(Prime prime) {
+			return prime.ordinal();
+		}
+	};
 
 	private final Streaming streaming;
 	private final FairWorkers workers;
@@ -55,8 +86,18 @@ public final class PrimesEndpoint implements Endpoint {
 		long count = exchange.query().integer("count", 10, 1, MAX_COUNT);
 		int fanOut = workers(exchange);
 		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
+		OptionalLong seen = LastEventId.read(exchange, 1, count);
+		long had = seen.orElse(0);
+		if (had == count) {
+			return streaming.finished(exchange);
+		}
 		FanOutConfig config = FanOutConfig.defaults().withWorkers(fanOut).withScheduler(workers.forClient(exchange.client()));
-		Flux<Integer> primes = candidates(seed).transform(FanOut.filter(config, PrimesEndpoint::isPrime)).take(count, true);
+		// A resumed stream draws other candidates than the first: the same ones would repeat its primes.
+		long candidateSeed = had == 0 ? seed : new SplittableRandom(seed + had).nextLong();
+		Flux<Prime> primes = candidates(candidateSeed)
+				.transform(FanOut.filter(config, PrimesEndpoint::isPrime))
+				.take(count - had, true)
+				.index((i, prime) -> new Prime(had + 1 + i, prime));
 		return streaming.send(exchange, primes, ENCODER);
 	}
 

@@ -32,8 +32,9 @@ import reactor.core.scheduler.Scheduler;
  * ({@code p95}): the delay is then that percentile of the latencies the server has seen for this
  * number of replicas ({@link HedgeDelay#percentile}, 50 ms until it has seen
  * ten). The answer is one element, SSE or NDJSON like every stream,
- * {@code {"replica":i,"replicas":n,"hedgeAfterMs":h|null,"replicaLatencyMs":l,"latencyMs":t}}:
- * the winner, its own latency and the whole request's.
+ * {@code {"type":"answer","replica":i,"replicas":n,"hedgeAfterMs":h|null,"replicaLatencyMs":l,"latencyMs":t}}
+ * (SSE event {@code answer}, ID 1): the winner, its own latency and the whole request's. A client
+ * resuming after it ({@code Last-Event-ID: 1}) is answered 204.
  */
 public final class ReplicatedEndpoint implements Endpoint {
 
@@ -42,11 +43,18 @@ public final class ReplicatedEndpoint implements Endpoint {
 	static final int MIN_LATENCY_MILLIS = 5;
 	static final int MAX_LATENCY_MILLIS = 250;
 
-	/** The answer, a plain data event: one JSON object. */
+	/** The answer, the {@code answer} event: one JSON object, the stream's only event. */
 	static final EventEncoder<Map<String, Object>> ANSWER = new EventEncoder<>() {
+		private final byte[] name = Json.ascii("answer");
+
 		@Override
 		public byte[] eventName(Map<String, Object> answer) {
-			return null;
+			return name;
+		}
+
+		@Override
+		public long eventId(Map<String, Object> answer) {
+			return 1;
 		}
 
 		@Override
@@ -110,6 +118,9 @@ public final class ReplicatedEndpoint implements Endpoint {
 					: exchange.query().duration(HEDGE_AFTER, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10));
 			replicator = Replicator.of(config(replicas, hedgeAfter == null ? HedgeDelay.none() : HedgeDelay.fixed(hedgeAfter)));
 		}
+		if (LastEventId.read(exchange, 1, 1).isPresent()) {
+			return streaming.finished(exchange);
+		}
 		boolean hedged = hedgeText != null;
 		SplittableRandom random = new SplittableRandom(seed);
 		long[] latencies = new long[replicas];
@@ -123,6 +134,7 @@ public final class ReplicatedEndpoint implements Endpoint {
 					.request(i -> Mono.delay(Duration.ofMillis(latencies[i]), timers).map(t -> new Answer(i, latencies[i])))
 					.map(answer -> {
 						Map<String, Object> json = new LinkedHashMap<>();
+						json.put("type", "answer");
 						json.put("replica", answer.replica());
 						json.put("replicas", replicas);
 						json.put("hedgeAfterMs", hedgeAfterMs);

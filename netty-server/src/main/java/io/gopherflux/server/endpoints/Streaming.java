@@ -20,6 +20,7 @@ import io.gopherflux.server.http.FluxWriteBatches;
 import io.gopherflux.server.http.Json;
 import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
+import io.gopherflux.server.http.RequestHeaders;
 import io.gopherflux.server.http.StreamBody;
 import io.gopherflux.server.http.StreamFormat;
 import io.gopherflux.server.limit.RateLimitHeaders;
@@ -28,9 +29,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.netty.http.server.HttpServerResponse;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 import reactor.util.context.Context;
@@ -39,7 +43,15 @@ import reactor.util.context.Context;
  * Sends a stream the way every streaming endpoint does: in the negotiated format, at most at the
  * client's plan rate (lowered by {@code ?rate=}), within the client's cap on open streams, in
  * write batches, with SSE keep-alive comments, and with a failure turned into a final
- * {@code error} event whose log ID matches the logged stack trace.
+ * {@code error} event whose log ID matches the logged stack trace. An SSE stream starts with a
+ * {@code retry:} field, the reconnection delay a browser's {@code EventSource} is to use; a stream
+ * cut by a shutdown ends with a {@code shutdown} event.
+ * <p>
+ * An HTTP/1.0 client cannot read a chunked body: a stream longer than its first batch is sent to
+ * it as the rest of the connection, closed at the end. {@code HEAD} runs the stream only as far as
+ * its first batch, to answer with the framing {@code GET} would have ({@code Content-Length} or
+ * chunked), then cancels it; it holds no stream slot (but is refused as {@code GET} would be when
+ * the client has none free).
  * <p>
  * Backpressure runs end to end: Reactor Netty requests batches as the socket drains, each batch
  * requests a bounded number of elements, and the rate limiter requests elements only as permits
@@ -63,21 +75,31 @@ public final class Streaming {
 	private static final Logger LOG = Loggers.getLogger(Streaming.class);
 	private static final byte[] KEEP_ALIVE_COMMENT = Json.ascii(": keep-alive\n\n");
 	private static final byte[] ERROR = Json.ascii("error");
+	private static final byte[] SHUTDOWN = Json.ascii("shutdown");
+	private static final byte[] SHUTDOWN_JSON = Json.ascii("{\"type\":\"shutdown\"}");
 	private static final Object KEEP_ALIVE = new Object();
+	private static final Object RETRY = new Object();
 
 	private final Scheduler timers;
 	private final Duration sseKeepAlive;
 	private final StreamSlots slots;
+	private final byte[] retryField;
+	private final StreamShutdown shutdown;
 
 	/**
 	 * @param timers       the scheduler of throttle and keep-alive timers
 	 * @param sseKeepAlive the interval of keep-alive comments on SSE streams
+	 * @param sseRetry     the reconnection delay each SSE stream tells its client at its start
 	 * @param slots        the open streams of each client
+	 * @param shutdown     what ends the open streams at the end of a shutdown's drain
 	 */
-	public Streaming(Scheduler timers, Duration sseKeepAlive, StreamSlots slots) {
+	public Streaming(Scheduler timers, Duration sseKeepAlive, Duration sseRetry, StreamSlots slots,
+			StreamShutdown shutdown) {
 		this.timers = Objects.requireNonNull(timers, "timers");
 		this.sseKeepAlive = Objects.requireNonNull(sseKeepAlive, "sseKeepAlive");
+		this.retryField = Json.ascii("retry: " + Objects.requireNonNull(sseRetry, "sseRetry").toMillis() + "\n\n");
 		this.slots = Objects.requireNonNull(slots, "slots");
+		this.shutdown = Objects.requireNonNull(shutdown, "shutdown");
 	}
 
 	/** The scheduler whose time the streams run on. */
@@ -96,27 +118,26 @@ public final class Streaming {
 		return asked < cap.perSecond() ? Limit.of(asked) : cap;
 	}
 
+	/** The format the exchange asks for: {@code ?format=}, else its {@code Accept} fields (all of them). */
+	static StreamFormat format(Exchange exchange) {
+		return StreamFormat.negotiate(exchange.query().text(FORMAT),
+				RequestHeaders.list(exchange.request().requestHeaders(), HttpHeaderNames.ACCEPT.toString()));
+	}
+
 	/**
 	 * Streams {@code elements} to the exchange's client.
 	 *
 	 * @throws ProblemException at once for an unacceptable format (before anything is sent)
 	 */
 	public <T> Mono<Void> send(Exchange exchange, Flux<T> elements, EventEncoder<? super T> encoder) {
-		StreamFormat format = StreamFormat.negotiate(exchange.query().text(FORMAT),
-				exchange.request().requestHeaders().get(HttpHeaderNames.ACCEPT));
+		StreamFormat format = format(exchange);
 		Limit rate = rate(exchange);
 		String client = exchange.client();
 		int maxStreams = exchange.plan().maxStreams();
-		if (exchange.request().method() == HttpMethod.HEAD) {
-			// The header fields a GET would get, without running the stream.
-			return exchange.response()
-					.header(HttpHeaderNames.CONTENT_TYPE, format.mediaType())
-					.header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-					.send()
-					.then();
-		}
+		boolean head = exchange.request().method() == HttpMethod.HEAD;
+		HttpServerResponse response = exchange.response();
 		return Mono.defer(() -> {
-			if (!slots.tryAcquire(client, maxStreams)) {
+			if (head ? slots.active(client) >= maxStreams : !slots.tryAcquire(client, maxStreams)) {
 				return Mono.error(new ProblemException(Problem.of(429, "too-many-streams", "Too many open streams",
 						"plan '" + exchange.plan().name() + "' allows " + maxStreams + " open streams at once; close one first"),
 						Map.of(RateLimitHeaders.RETRY_AFTER, "1")));
@@ -127,22 +148,52 @@ public final class Streaming {
 			if (format == StreamFormat.SSE) {
 				items = keepAlive(items);
 			}
+			items = shutdown.endable(items);
+			if (format == StreamFormat.SSE) {
+				items = items.startWith(RETRY);
+			}
 			Executor[] eventLoop = new Executor[1];
-			exchange.response().withConnection(connection -> eventLoop[0] = connection.channel().eventLoop());
+			response.withConnection(connection -> eventLoop[0] = connection.channel().eventLoop());
 			FluxWriteBatches<Object> batches = new FluxWriteBatches<>(items, encoder(format, encoder),
-					exchange.response().alloc(), BATCH_ELEMENTS, eventLoop[0]);
+					response.alloc(), BATCH_ELEMENTS, eventLoop[0]);
 			StreamBody body = StreamBody.of(batches, Context.empty());
-			return exchange.response()
-					.header(HttpHeaderNames.CONTENT_TYPE, format.mediaType())
+			response.header(HttpHeaderNames.CONTENT_TYPE, format.mediaType())
 					.header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-					.header("X-Accel-Buffering", "no")
-					.send(body.publisher())
+					.header("X-Accel-Buffering", "no");
+			if (!body.complete() && exchange.request().version() == HttpVersion.HTTP_1_0) {
+				// No chunked coding for HTTP/1.0: the body is the rest of the connection.
+				response.chunkedTransfer(false).keepAlive(false);
+			}
+			if (head) {
+				long length = body.length();
+				body.dispose();
+				if (length >= 0) {
+					response.header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
+				}
+				return response.send().then();
+			}
+			return response.send(body.publisher())
 					.then()
 					.doFinally(signal -> {
 						body.dispose();
 						slots.release(client);
 					});
 		});
+	}
+
+	/**
+	 * The answer to a client resuming a stream after its last event: 204, which a browser's
+	 * {@code EventSource} takes as the end (an empty 200 would make it reconnect forever). The
+	 * request is validated as for a stream first, so a bad one is still refused.
+	 */
+	public Mono<Void> finished(Exchange exchange) {
+		format(exchange);
+		rate(exchange);
+		return exchange.response()
+				.status(HttpResponseStatus.NO_CONTENT)
+				.chunkedTransfer(false)
+				.send()
+				.then();
 	}
 
 	/**
@@ -178,11 +229,19 @@ public final class Streaming {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static <T> FluxWriteBatches.Encoder<Object> encoder(StreamFormat format, EventEncoder<? super T> encoder) {
+	private <T> FluxWriteBatches.Encoder<Object> encoder(StreamFormat format, EventEncoder<? super T> encoder) {
 		EventEncoder<Object> elements = (EventEncoder<Object>) encoder;
 		return (item, out) -> {
 			if (item == KEEP_ALIVE) {
 				out.writeBytes(KEEP_ALIVE_COMMENT);
+			}
+			else if (item == RETRY) {
+				out.writeBytes(retryField);
+			}
+			else if (item == StreamShutdown.SHUTDOWN) {
+				format.begin(out, SHUTDOWN);
+				out.writeBytes(SHUTDOWN_JSON);
+				format.end(out);
 			}
 			else if (item instanceof ErrorReport report) {
 				format.begin(out, ERROR);

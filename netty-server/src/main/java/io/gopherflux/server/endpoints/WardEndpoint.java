@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +34,9 @@ import reactor.core.publisher.Mono;
  * {@code {"type":"start","ward":n,"reason":"timeout"|"error"|null}}, and each value
  * {@code {"type":"value","value":n}}; the steward's own pulses are {@code pulse} events. The count
  * carries on across restarts; the stream ends after {@code count} values. When the ward keeps
- * failing past the restart limit, the stream ends with an {@code error} event.
+ * failing past the restart limit, the stream ends with an {@code error} event. Each value's event
+ * ID is its number (starts and pulses have none): a client resuming with {@code Last-Event-ID}
+ * gets a new steward counting on from the value after it, and a 204 after the last.
  * <p>
  * Restarts are counted by the steward metrics ({@code gopherflux_steward_restarts_total}) and
  * logged at debug level only: any client can start as many wards as its plan allows, and must not
@@ -66,6 +69,11 @@ public final class WardEndpoint implements Endpoint {
 		@Override
 		public byte[] eventName(WardEvent event) {
 			return event instanceof Started ? START : VALUE;
+		}
+
+		@Override
+		public long eventId(WardEvent event) {
+			return event instanceof Counted counted ? counted.value() : NO_ID;
 		}
 
 		@Override
@@ -106,6 +114,11 @@ public final class WardEndpoint implements Endpoint {
 		Duration timeout = exchange.query().duration("timeout", Duration.ofSeconds(1), MIN_TIMEOUT, MAX_TIMEOUT);
 		long count = exchange.query().integer("count", 20, 1, MAX_COUNT);
 		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
+		OptionalLong seen = LastEventId.read(exchange, 0, count - 1);
+		if (seen.isPresent() && seen.getAsLong() == count - 1) {
+			return streaming.finished(exchange);
+		}
+		long first = seen.isPresent() ? seen.getAsLong() + 1 : 0;
 		Flux<Beat<WardEvent>> healed = Flux.defer(() -> {
 			AtomicReference<String> lastRestart = new AtomicReference<>();
 			StewardConfig config = StewardConfig.of("ward", timeout)
@@ -115,12 +128,12 @@ public final class WardEndpoint implements Endpoint {
 					.withMetrics(new Recording(metrics, lastRestart))
 					// Each request starts a steward: its restarts are counted, and logged only at debug level.
 					.withWarnOnRestart(false);
-			return Steward.of(config, new FlakyWard(new SplittableRandom(seed), lastRestart, streaming))
+			return Steward.of(config, new FlakyWard(new SplittableRandom(seed), lastRestart, streaming, first))
 					.start(timeout.dividedBy(2));
 		});
 		AtomicLong values = new AtomicLong();
 		Flux<Beat<WardEvent>> limited = healed.takeUntil(beat -> beat instanceof Beat.Value<WardEvent> v
-				&& v.value() instanceof Counted && values.incrementAndGet() >= count);
+				&& v.value() instanceof Counted && values.incrementAndGet() >= count - first);
 		return streaming.send(exchange, limited, new BeatEncoder<>(ENCODER));
 	}
 
@@ -131,12 +144,13 @@ public final class WardEndpoint implements Endpoint {
 		final AtomicReference<String> lastRestart;
 		final Streaming streaming;
 		final AtomicInteger starts = new AtomicInteger();
-		final AtomicLong next = new AtomicLong();
+		final AtomicLong next;
 
-		FlakyWard(SplittableRandom random, AtomicReference<String> lastRestart, Streaming streaming) {
+		FlakyWard(SplittableRandom random, AtomicReference<String> lastRestart, Streaming streaming, long first) {
 			this.random = random;
 			this.lastRestart = lastRestart;
 			this.streaming = streaming;
+			this.next = new AtomicLong(first);
 		}
 
 		@Override

@@ -80,6 +80,7 @@ public record Problem(int status, String kind, String title, String detail, Map<
 		return response.status(HttpResponseStatus.valueOf(status))
 				.header(HttpHeaderNames.CONTENT_TYPE, MEDIA_TYPE)
 				.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
+				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
 				.sendByteArray(Mono.just(body))
 				.then();
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.gopherflux.server.Durations;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -12,9 +13,16 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * The query parameters of one request, read and validated in one place: every accessor either
  * returns a value within its bounds or throws a {@link ProblemException} (400) that names the
  * parameter and says what was expected. Parameters an endpoint does not know, and parameters
- * given twice, are refused too: a misspelt {@code cuont=5} should not be silently ignored.
+ * given twice, are refused too: a misspelt {@code cuont=5} should not be silently ignored. The
+ * syntax is read strictly: only {@code &} separates parameters (a raw {@code ;} is refused, not
+ * taken as a separator as some frameworks do), and numbers are plain decimals without padding.
  */
 public final class QueryParameters {
+
+	/** A whole number as written in a query: an optional sign and decimal digits, nothing else. */
+	private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
+	/** A decimal number: digits with an optional fraction and exponent; no hex, no suffix, no padding. */
+	private static final Pattern DECIMAL = Pattern.compile("[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
 	private final Map<String, List<String>> parameters;
 
@@ -28,6 +36,7 @@ public final class QueryParameters {
 	 * @throws ProblemException naming an unknown or repeated parameter, or a malformed query
 	 */
 	public static QueryParameters parse(String uri, Set<String> known) {
+		refuseSemicolons(uri);
 		Map<String, List<String>> parameters;
 		try {
 			parameters = new QueryStringDecoder(uri).parameters();
@@ -48,6 +57,35 @@ public final class QueryParameters {
 		return new QueryParameters(parameters);
 	}
 
+	/**
+	 * A raw {@code ;} in the query is refused, naming the parameter it is in: read as a separator
+	 * by one party and as part of a value by another, it would let two readers of the same URI
+	 * disagree about its parameters.
+	 */
+	private static void refuseSemicolons(String uri) {
+		int query = uri.indexOf('?');
+		int semicolon = query < 0 ? -1 : uri.indexOf(';', query);
+		if (semicolon < 0) {
+			return;
+		}
+		int start = uri.lastIndexOf('&', semicolon) + 1;
+		start = Math.max(start, query + 1);
+		int equals = uri.indexOf('=', start);
+		String name = equals < 0 || equals > semicolon ? "query" : decodedName(uri.substring(start, equals));
+		throw ProblemException.badParameter(name, "';' does not separate query parameters here (in "
+				+ (name.equals("query") ? "the query" : "parameter " + name) + "); separate them with '&', "
+				+ "and write a ';' inside a value as %3B");
+	}
+
+	private static String decodedName(String raw) {
+		try {
+			return QueryStringDecoder.decodeComponent(raw);
+		}
+		catch (IllegalArgumentException e) {
+			return "query";
+		}
+	}
+
 	/** The raw value of {@code name}, or null when absent. */
 	public String text(String name) {
 		List<String> values = parameters.get(name);
@@ -66,7 +104,10 @@ public final class QueryParameters {
 		}
 		long parsed;
 		try {
-			parsed = Long.parseLong(value.trim());
+			if (!WHOLE_NUMBER.matcher(value).matches()) {
+				throw new NumberFormatException(value);
+			}
+			parsed = Long.parseLong(value);
 		}
 		catch (NumberFormatException e) {
 			throw outOfRange(name, value, "a whole number from " + min + " to " + max);
@@ -91,6 +132,9 @@ public final class QueryParameters {
 				+ ", written like 250ms, 2s or 1m";
 		Duration parsed;
 		try {
+			if (!value.equals(value.strip())) {
+				throw new IllegalArgumentException("padded");
+			}
 			parsed = Durations.parse(value);
 		}
 		catch (IllegalArgumentException e) {
@@ -114,7 +158,10 @@ public final class QueryParameters {
 		}
 		double parsed;
 		try {
-			parsed = Double.parseDouble(value.trim());
+			if (!DECIMAL.matcher(value).matches()) {
+				throw new NumberFormatException(value);
+			}
+			parsed = Double.parseDouble(value);
 		}
 		catch (NumberFormatException e) {
 			throw outOfRange(name, value, "a number greater than 0 and at most " + max);

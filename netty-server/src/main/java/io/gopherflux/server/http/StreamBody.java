@@ -61,6 +61,14 @@ public final class StreamBody implements CoreSubscriber<ByteBuf>, Disposable {
 		return done && error == null;
 	}
 
+	/** The length in bytes of the whole body when {@linkplain #complete() complete}, else -1. */
+	public synchronized long length() {
+		if (!done || error != null || taken || disposed) {
+			return -1;
+		}
+		return first == null ? 0 : first.readableBytes();
+	}
+
 	/**
 	 * What to send: a {@link Mono} of the whole body when {@linkplain #complete() complete}, else a
 	 * single-subscriber {@link Flux} of the batches.

@@ -76,7 +76,10 @@ public enum StreamFormat {
 
 	/**
 	 * The format a request asks for: {@code ?format=} if given, else the {@code Accept} header
-	 * field's preferred one of the two media types (a wildcard or no field means NDJSON).
+	 * field's preferred one of the two media types (a wildcard or no field means NDJSON). The field
+	 * is read leniently, as RFC 9110 asks of list fields: empty elements and media ranges that are
+	 * not {@code type/subtype} are ignored (an {@code Accept} made only of empty elements counts as
+	 * absent; one made only of malformed ranges allows neither type).
 	 *
 	 * @param formatParameter the {@code format} query parameter, or null
 	 * @param accept          the {@code Accept} header field, or null
@@ -92,7 +95,7 @@ public enum StreamFormat {
 			}
 			throw ProblemException.badParameter("format", "format must be 'sse' or 'ndjson', was '" + formatParameter + "'");
 		}
-		if (accept == null || accept.isBlank()) {
+		if (accept == null || accept.replace(',', ' ').isBlank()) {
 			return NDJSON;
 		}
 		double[] sse = preference(accept, "text", "event-stream");
@@ -113,7 +116,8 @@ public enum StreamFormat {
 		double quality = 0;
 		int specificity = -1;
 		for (String range : accept.split(",")) {
-			String[] parts = range.split(";");
+			// A limit of -1 keeps empty parts: ";".split(";") would be an empty array.
+			String[] parts = range.split(";", -1);
 			String[] media = parts[0].trim().toLowerCase(Locale.ROOT).split("/", 2);
 			if (media.length != 2) {
 				continue;

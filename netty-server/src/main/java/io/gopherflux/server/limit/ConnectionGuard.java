@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.gopherflux.server.http.HttpConformance;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -81,6 +82,11 @@ public final class ConnectionGuard {
 	 * {@link reactor.netty.ChannelPipelineConfigurer} for {@code HttpServer.doOnChannelInit}, which
 	 * runs after Reactor Netty has added its HTTP codec (and, on a server, before the connection's
 	 * peer is known: {@code remoteAddress} is not read).
+	 * <p>
+	 * The handler that sees whole request heads goes after {@link HttpConformance} (whichever of
+	 * the two is installed first), so it counts only the requests a route will answer: one the
+	 * conformance check refuses is answered there and its connection closed, and until it is, the
+	 * header-read timer of its head keeps running.
 	 */
 	public void install(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {
 		ChannelPipeline pipeline = channel.pipeline();
@@ -88,7 +94,8 @@ public final class ConnectionGuard {
 		if (pipeline.get(NettyPipeline.HttpCodec) != null) {
 			HeadTimer timer = new HeadTimer(limits.headerReadTimeout().toNanos());
 			pipeline.addBefore(NettyPipeline.HttpCodec, HEAD_BYTES, new HeadBytes(timer));
-			pipeline.addAfter(NettyPipeline.HttpCodec, HEAD_REQUESTS, new HeadRequests(timer));
+			String decoded = pipeline.get(HttpConformance.NAME) != null ? HttpConformance.NAME : NettyPipeline.HttpCodec;
+			pipeline.addAfter(decoded, HEAD_REQUESTS, new HeadRequests(timer));
 		}
 	}
 

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.gopherflux.ratelimit.LocalRateLimiter;
 import io.gopherflux.ratelimit.MultiLimiter;
-import io.gopherflux.ratelimit.RateLimiter;
 import io.gopherflux.ratelimit.RateLimiterMetrics;
 import io.gopherflux.ratelimit.TokenBucket;
 import io.gopherflux.ratelimit.TokenBucketConfig;
@@ -258,7 +258,7 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 
 		final Plan plan;
 		final TokenBucket[] buckets;
-		final RateLimiter limiter;
+		final LocalRateLimiter limiter;
 
 		ClientBuckets(Plan plan, Scheduler clock) {
 			this.plan = plan;

@@ -63,7 +63,7 @@ public final class RedisClientLimiter implements ClientLimiter {
 			tiers.add(quota.tier());
 		}
 		RedisRateLimiter limiter = limiters.limiter(plan.name() + ":" + client, tiers);
-		return limiter.reserveAsync(1, Duration.ZERO)
+		return limiter.reserve(1, Duration.ZERO)
 				.map(reservation -> {
 					if (outage.get() != null) {
 						outage.set(null);

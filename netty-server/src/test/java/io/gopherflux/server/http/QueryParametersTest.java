@@ -67,11 +67,39 @@ class QueryParametersTest {
 
 	@Test
 	void valuesAreDecoded() {
-		QueryParameters parameters = query("count=%2042&from=-3");
+		QueryParameters parameters = query("count=%2B42&from=-3");
 
-		assertThat(parameters.text("count")).isEqualTo(" 42");
+		assertThat(parameters.text("count")).isEqualTo("+42");
 		assertThat(parameters.integer("count", 0, 0, 100)).isEqualTo(42);
 		assertThat(parameters.integer("from", 0, -10, 10)).isEqualTo(-3);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = {"%2042", "42%20", "%0942", "%0A42", "42%00", "4%202", "%E2%80%8342"})
+	void aPaddedIntegerIsABadParameter(String value) {
+		assertBadParameter(() -> query("count=" + value).integer("count", 10, 0, 100), "count", "whole number");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = {"%201", "1%20", "0x1p3", "1d", "1f", "1_0", "%2B%2B1", ".", "1e", "%D9%A1"})
+	void aNumberThatIsNotAPlainDecimalIsABadParameter(String value) {
+		assertBadParameter(() -> query("rate=" + value).positive("rate", 1, 100), "rate", "greater than 0");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = {"%201s", "1s%20", "%091s"})
+	void aPaddedDurationIsABadParameter(String value) {
+		assertBadParameter(() -> query("timeout=" + value).duration("timeout", Duration.ofSeconds(1),
+				Duration.ofMillis(10), Duration.ofMinutes(1)), "timeout", "a duration");
+	}
+
+	@Test
+	void aSemicolonIsNoSeparatorAndIsRefusedNamingItsParameter() {
+		assertBadParameter(() -> query("count=5;from=3"), "count", "';'", "'&'");
+		assertBadParameter(() -> query("from=1&count=5;rate=3"), "count", "';'");
+		assertBadParameter(() -> query(";count=5"), "query", "';'");
+		assertBadParameter(() -> query("count;=5"), "query", "';'");
+		assertThat(query("from=%3B").text("from")).as("an encoded ';' is a character of the value").isEqualTo(";");
 	}
 
 	@Test

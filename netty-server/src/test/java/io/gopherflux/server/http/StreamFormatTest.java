@@ -71,7 +71,14 @@ class StreamFormatTest {
 			"text/event-stream;q=7, application/x-ndjson;q=0.9|SSE",
 			"garbage, text/event-stream|SSE",
 			"text/event-stream;Q=0, */*|NDJSON",
-			"text/event-stream ; q=0.3 , application/x-ndjson ; q=0.2|SSE"
+			"text/event-stream ; q=0.3 , application/x-ndjson ; q=0.2|SSE",
+			"';, text/event-stream'|SSE",
+			"'text/event-stream;'|SSE",
+			"', , text/event-stream,'|SSE",
+			"',,'|NDJSON",
+			"' , '|NDJSON",
+			"'/, text/event-stream'|SSE",
+			"'text/, */*'|NDJSON"
 	})
 	void acceptChoosesThePreferredFormat(String accept, StreamFormat expected) {
 		assertThat(StreamFormat.negotiate(null, accept)).isSameAs(expected);
@@ -84,7 +91,8 @@ class StreamFormatTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = {"text/html", "application/json", "image/*", "*/*;q=0",
-			"text/event-stream;q=0, application/x-ndjson;q=0", "text/*;q=0, application/*;q=0.0", "garbage"})
+			"text/event-stream;q=0, application/x-ndjson;q=0", "text/*;q=0, application/*;q=0.0", "garbage",
+			";", ";;", "; q=1", ",;,", "/", "text/", "/event-stream", ";text/event-stream"})
 	void acceptAllowingNeitherIsNotAcceptable(String accept) {
 		assertThatThrownBy(() -> StreamFormat.negotiate(null, accept))
 				.isInstanceOfSatisfying(ProblemException.class, e -> {

@@ -104,7 +104,7 @@ class RedisAdmissionTest {
 		for (int i = 0; i < admitted.size(); i++) {
 			Reply reply = admitted.get(i);
 			assertThat(reply.status()).isEqualTo(200);
-			assertThat(reply.body()).isEqualTo("{\"value\":0}\n");
+			assertThat(reply.body()).isEqualTo("{\"type\":\"value\",\"value\":0}\n");
 			assertThat(reply.header("RateLimit-Policy")).isEqualTo("\"per-second\";q=3;w=1, \"per-minute\";q=5;w=60");
 			assertThat(reply.header("RateLimit")).matches(RATE_LIMIT_SHAPE);
 			assertThat(reply.rateLimit()).containsOnlyKeys("per-second", "per-minute");

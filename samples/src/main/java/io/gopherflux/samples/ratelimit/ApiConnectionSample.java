@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.gopherflux.ratelimit.Limit;
+import io.gopherflux.ratelimit.LocalRateLimiter;
 import io.gopherflux.ratelimit.MultiLimiter;
 import io.gopherflux.ratelimit.RateLimiter;
 import io.gopherflux.ratelimit.TokenBucket;
@@ -111,18 +112,18 @@ public final class ApiConnectionSample implements Sample {
 				yield new ApiConnection(limiter, limiter);
 			}
 			case RESOURCES -> {
-				RateLimiter apiLimit = MultiLimiter.of(limiter("api-second", Limit.per(2, Duration.ofSeconds(1)), 2, scheduler),
+				LocalRateLimiter apiLimit = MultiLimiter.of(limiter("api-second", Limit.per(2, Duration.ofSeconds(1)), 2, scheduler),
 						limiter("api-minute", Limit.per(10, Duration.ofMinutes(1)), 10, scheduler));
-				RateLimiter diskLimit = limiter("disk", Limit.of(1), 1, scheduler);
-				RateLimiter networkLimit = limiter("network", Limit.per(3, Duration.ofSeconds(1)), 3, scheduler);
+				LocalRateLimiter diskLimit = limiter("disk", Limit.of(1), 1, scheduler);
+				LocalRateLimiter networkLimit = limiter("network", Limit.per(3, Duration.ofSeconds(1)), 3, scheduler);
 				yield new ApiConnection(MultiLimiter.of(apiLimit, diskLimit), MultiLimiter.of(apiLimit, networkLimit));
 			}
 		};
 	}
 
-	private static RateLimiter limiter(String name, Limit limit, int burst, Scheduler scheduler) {
-		// Time and timers from the sample's scheduler: virtual time in its test.
-		return TokenBucket.of(TokenBucketConfig.builder(limit, burst).name(name).timeFrom(scheduler).build());
+	private static LocalRateLimiter limiter(String name, Limit limit, int burst, Scheduler scheduler) {
+		// Timers, and with them the clock, from the sample's scheduler: virtual time in its test.
+		return TokenBucket.of(TokenBucketConfig.builder(limit, burst).name(name).scheduler(scheduler).build());
 	}
 
 	/** The book's client: each call first waits for its limiter (none: no wait), then does its pretend work. */

@@ -20,9 +20,11 @@ import reactor.core.scheduler.Scheduler;
  * The book's second steward run: a ward looping over 1, 2, -1, 3, 4, 5 that gives up at the
  * negative value (its loop returns and its pulses stop, its stream left open), watched by a
  * steward with a one-millisecond timeout; the consumer takes six values from one uninterrupted
- * stream across the restarts and sees 1, 2, 1, 2, 1, 2. A new ward runs its loop as it is
- * subscribed, before the steward forwards demand, so its -1 is logged before its values are
- * received; in the book the goroutines' scheduling places it between them.
+ * stream across the restarts and sees 1, 2, 1, 2, 1, 2. A ward's loop runs only as far as the
+ * consumer has asked: the first ward is asked for six values at once and meets its -1 before the
+ * steward hands its first value on, the second is asked for the four left and hands its values on
+ * as it makes them, and the third, asked for the last two, never reaches its -1. In the book the
+ * goroutines' scheduling decides where the -1 falls.
  */
 public final class IntegerWardSample implements Sample {
 

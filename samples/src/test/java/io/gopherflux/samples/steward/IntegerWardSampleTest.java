@@ -16,11 +16,10 @@ class IntegerWardSampleTest {
 				Received: 1
 				Received: 2
 				00:00:00 steward: ward unhealthy; restarting
-				00:00:00 negative value: -1
 				Received: 1
 				Received: 2
-				00:00:00 steward: ward unhealthy; restarting
 				00:00:00 negative value: -1
+				00:00:00 steward: ward unhealthy; restarting
 				Received: 1
 				Received: 2
 				""");
