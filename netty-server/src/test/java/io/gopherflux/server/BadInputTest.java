@@ -286,6 +286,23 @@ class BadInputTest {
 		}
 	}
 
+	/** Malformed requests are answered and counted, never logged: a client must not set the volume of the log. */
+	@Test
+	void noMalformedOrAmbiguousRequestIsLogged() {
+		try (LogCapture log = LogCapture.start()) {
+			rawBadInput().forEach(c -> {
+				try (RawHttp connection = RawHttp.connect(server.port())) {
+					connection.write(c.request());
+					RawHttp.RawResponse r = connection.read(c.request().startsWith("HEAD") ? "HEAD" : "GET");
+					assertThat(r).as("an answer to %s", c).isNotNull();
+					assertThat(r.status()).as("%s", c).isEqualTo(c.status());
+				}
+			});
+
+			assertThat(log.text()).doesNotContain("WARN").doesNotContain("ERROR");
+		}
+	}
+
 	@Test
 	void repeatedFieldsThatAgreeAreOneAndAcceptFieldsAreOneList() {
 		RawHttp.RawResponse sameKey = RawHttp.exchange(server.port(), "GET /streams/integers?count=1 HTTP/1.1\r\n"

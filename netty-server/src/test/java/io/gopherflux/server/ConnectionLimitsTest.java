@@ -239,6 +239,42 @@ class ConnectionLimitsTest {
 				.contains("gopherflux_server_open_connections 2.0");
 	}
 
+	/**
+	 * Requests refused before any route (by the HTTP conformance check) are answered and their
+	 * connections closed: each gives its address's place back, and none is logged.
+	 */
+	@Test
+	void requestsRefusedBeforeAnyRouteGiveTheirPlaceBackAndAreNotLogged() throws IOException {
+		serve(new ConnectionLimits(LONG, LONG, 1));
+		List<String> refused = List.of("GET /health HTTP/2.0\r\nHost: localhost\r\n\r\n",
+				"GET /health HTTP/1.1\r\n\r\n",
+				"GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+				"GARBAGE\r\n\r\n",
+				"GET /health HTTP/1.1\r\nHost: localhost\r\nBad Name: x\r\n\r\n",
+				"GET /health?x=" + "1".repeat(5000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n",
+				"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n");
+		try (LogCapture log = LogCapture.start()) {
+			for (int round = 0; round < 3; round++) {
+				for (String request : refused) {
+					Socket client = connect();
+					send(client, request);
+
+					assertThat(readResponse(client)).as(request).matches("(?s)HTTP/1\\.1 4(00|14|31) .*");
+					assertThat(closedByServer(client)).as(request).isTrue();
+					TestClient.await("the refused connection to give its place back",
+							() -> server.connections().open(InetAddress.getLoopbackAddress()) == 0);
+				}
+			}
+			Socket next = connect();
+			send(next, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			assertThat(readResponse(next)).startsWith("HTTP/1.1 200");
+
+			assertThat(log.text()).as("a client must not set the volume of the server's warnings")
+					.doesNotContain("WARN").doesNotContain("ERROR");
+		}
+		assertThat(scrape()).contains("gopherflux_server_refused_connections_total 0.0");
+	}
+
 	@Test
 	void trustedProxiesAreExemptFromTheCap() throws IOException {
 		serve(new ConnectionLimits(LONG, LONG, 1), List.of(AddressRange.parse("127.0.0.0/8"), AddressRange.parse("::1")));
