@@ -290,15 +290,24 @@ class EndpointsTest {
 	 * scheduled inside that advance, at its exact virtual instant.
 	 */
 	private static Map<String, Object> replicated(String uri, int replicas) {
+		// Replicas that start at once (no hedge delay, or zero) are counted too: a timer of anything
+		// else scheduled meanwhile must not pass for one of theirs.
+		int atOnce = !uri.contains("hedgeAfter=") || uri.contains("hedgeAfter=0ms") ? replicas : 1;
 		long before = clock.getScheduledTaskCount();
+		double startedBefore = replicasStarted();
 		var answer = client.exchange(uri).toFuture();
-		TestClient.await("the replicas' timers", () -> clock.getScheduledTaskCount() >= before + replicas);
+		TestClient.await("the replicas' timers", () -> replicasStarted() >= startedBefore + atOnce
+				&& clock.getScheduledTaskCount() >= before + replicas);
 		clock.advanceTimeBy(Duration.ofSeconds(1));
 		Response r = Mono.fromFuture(answer).block(TestClient.TIMEOUT);
 		assertThat(r.status()).isEqualTo(200);
 		assertThat(r.contentType()).isEqualTo("application/x-ndjson");
 		assertThat(r.ndjson()).hasSize(1);
 		return r.ndjson().get(0);
+	}
+
+	private static double replicasStarted() {
+		return server.registry().get("gopherflux.replicate.replicas.started").tag("name", "replicated").counter().count();
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.server.TestClient.LiveStream;
+import io.netty.handler.codec.http.HttpMethod;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,8 +85,9 @@ class MetricsTest {
 			open.awaitLines(1);
 
 			assertThat(single.get("/streams/integers?count=1").status()).isEqualTo(429);
+			assertThat(single.request(HttpMethod.HEAD, "/streams/integers?count=1").status()).as("HEAD as GET").isEqualTo(429);
 
-			assertThat(metrics()).contains("gopherflux_server_refused_requests_total{reason=\"too-many-streams\"} 1.0")
+			assertThat(metrics()).contains("gopherflux_server_refused_requests_total{reason=\"too-many-streams\"} 2.0")
 					.contains("gopherflux_server_active_streams 1.0");
 		}
 	}

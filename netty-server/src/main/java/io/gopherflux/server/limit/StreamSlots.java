@@ -56,6 +56,20 @@ public final class StreamSlots {
 		}
 	}
 
+	/**
+	 * Whether {@code client} has fewer than {@code max} streams open, taking no slot: for a request
+	 * that asks what a stream would be without holding one open ({@code HEAD}). A client without
+	 * room is counted as refused, as {@link #tryAcquire} counts it.
+	 */
+	public boolean hasRoom(String client, int max) {
+		Objects.requireNonNull(client, "client");
+		if (active(client) >= max) {
+			metrics.refused(LimitMetrics.Refusal.TOO_MANY_STREAMS);
+			return false;
+		}
+		return true;
+	}
+
 	/** Gives back a slot taken by {@link #tryAcquire}. */
 	public void release(String client) {
 		AtomicInteger counter = open.get(client);
