@@ -42,7 +42,8 @@ import reactor.util.Loggers;
  * scheduler, never inside the old ward's terminal signal, so subscribing returns whatever the
  * ward does. Each restart is reported to {@link StewardMetrics}; the log gets one WARN line a
  * minute at most per subscription (with the count of restarts since the last one), the other
- * restarts and those of completed wards at DEBUG level.
+ * restarts and those of completed wards at DEBUG level. A configuration with
+ * {@link StewardConfig#warnOnRestart()} false logs every restart, and giving up, at DEBUG level.
  * <p>
  * <b>Completion</b>: only if the policy does not restart a completed ward, when the ward
  * completes. <b>Errors</b>: a {@link StewardGaveUpException} when the policy's limit of restarts
@@ -181,7 +182,12 @@ public final class Steward<T> implements Ward<T> {
 			if (restarts.size() >= policy.maxRestarts()) {
 				StewardGaveUpException gaveUp = new StewardGaveUpException(config.name(), restarts.size(),
 						policy.window(), lastReason, lastCause);
-				log.warn(gaveUp.getMessage());
+				if (config.warnOnRestart()) {
+					log.warn(gaveUp.getMessage());
+				}
+				else if (log.isDebugEnabled()) {
+					log.debug(gaveUp.getMessage());
+				}
 				return Flux.error(gaveUp);
 			}
 			if (restarts.size() == kept) {
@@ -229,10 +235,11 @@ public final class Steward<T> implements Ward<T> {
 			return Mono.empty();
 		}
 
-		// A missed heartbeat or an error is news, once a minute; metrics count every restart.
+		// A missed heartbeat or an error is news, once a minute, unless the configuration keeps
+		// restarts at debug level; metrics count every restart.
 		private void logRestart(long now, long waitNanos) {
 			restartsSinceWarning++;
-			boolean news = lastReason != RestartReason.WARD_COMPLETED;
+			boolean news = config.warnOnRestart() && lastReason != RestartReason.WARD_COMPLETED;
 			if (news && (!warned || now - lastWarning >= WARNING_INTERVAL_NANOS) && log.isWarnEnabled()) {
 				String since = warned && restartsSinceWarning > 1
 						? " (" + restartsSinceWarning + " restarts since the last warning)"

@@ -22,9 +22,14 @@ import reactor.core.scheduler.Schedulers;
  *                      wards end, so it must be safe to share between the steward's
  *                      subscriptions ({@link java.util.Random} is; {@link java.util.SplittableRandom}
  *                      is not)
+ * @param warnOnRestart whether restarts after a missed heartbeat or an error (at most one line a
+ *                      minute per subscription) and giving up are logged at warn level (the
+ *                      default); if not, everything at debug level, for stewards that others start
+ *                      at will (one per request of a server, say), whose restarts the metrics count
+ *                      without letting them set the volume of the log
  */
 public record StewardConfig(String name, Duration timeout, RestartPolicy restartPolicy, Scheduler scheduler,
-		StewardMetrics metrics, RandomGenerator random) {
+		StewardMetrics metrics, RandomGenerator random, boolean warnOnRestart) {
 
 	/**
 	 * Validates every argument, naming it when it is wrong.
@@ -35,6 +40,7 @@ public record StewardConfig(String name, Duration timeout, RestartPolicy restart
 	 * @param scheduler     the source of time, where restarts run
 	 * @param metrics       where to report
 	 * @param random        where the jitter comes from
+	 * @param warnOnRestart restarts and giving up at warn level, or all at debug level
 	 */
 	public StewardConfig {
 		Objects.requireNonNull(name, "name");
@@ -52,6 +58,36 @@ public record StewardConfig(String name, Duration timeout, RestartPolicy restart
 	}
 
 	/**
+	 * A configuration that logs restarts at warn level.
+	 *
+	 * @param name          not blank
+	 * @param timeout       positive
+	 * @param restartPolicy when and how often to restart
+	 * @param scheduler     the source of time, where restarts run
+	 * @param metrics       where to report
+	 * @param random        where the jitter comes from
+	 */
+	public StewardConfig(String name, Duration timeout, RestartPolicy restartPolicy, Scheduler scheduler,
+			StewardMetrics metrics, RandomGenerator random) {
+		this(name, timeout, restartPolicy, scheduler, metrics, random, true);
+	}
+
+	/**
+	 * A configuration that logs restarts at warn level, with jitter from
+	 * {@link ThreadLocalRandom}.
+	 *
+	 * @param name          not blank
+	 * @param timeout       positive
+	 * @param restartPolicy when and how often to restart
+	 * @param scheduler     the source of time, where restarts run
+	 * @param metrics       where to report
+	 */
+	public StewardConfig(String name, Duration timeout, RestartPolicy restartPolicy, Scheduler scheduler,
+			StewardMetrics metrics) {
+		this(name, timeout, restartPolicy, scheduler, metrics, ThreadLocalJitter.INSTANCE, true);
+	}
+
+	/**
 	 * A configuration with the {@linkplain RestartPolicy#defaults(Duration) default restart
 	 * policy} for {@code timeout} (backoff from a tenth of the timeout to the timeout),
 	 * {@link Schedulers#parallel()}, no metrics and jitter from {@link ThreadLocalRandom}.
@@ -63,7 +99,7 @@ public record StewardConfig(String name, Duration timeout, RestartPolicy restart
 	public static StewardConfig of(String name, Duration timeout) {
 		Objects.requireNonNull(name, "name");
 		return new StewardConfig(name, timeout, RestartPolicy.defaults(timeout), Schedulers.parallel(),
-				StewardMetrics.NOOP, ThreadLocalJitter.INSTANCE);
+				StewardMetrics.NOOP, ThreadLocalJitter.INSTANCE, true);
 	}
 
 	/**
@@ -73,7 +109,7 @@ public record StewardConfig(String name, Duration timeout, RestartPolicy restart
 	 * @return the new configuration
 	 */
 	public StewardConfig withRestartPolicy(RestartPolicy restartPolicy) {
-		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, random);
+		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, random, warnOnRestart);
 	}
 
 	/**
@@ -83,7 +119,7 @@ public record StewardConfig(String name, Duration timeout, RestartPolicy restart
 	 * @return the new configuration
 	 */
 	public StewardConfig withScheduler(Scheduler scheduler) {
-		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, random);
+		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, random, warnOnRestart);
 	}
 
 	/**
@@ -93,7 +129,18 @@ public record StewardConfig(String name, Duration timeout, RestartPolicy restart
 	 * @return the new configuration
 	 */
 	public StewardConfig withMetrics(StewardMetrics metrics) {
-		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, random);
+		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, random, warnOnRestart);
+	}
+
+	/**
+	 * This configuration logging restarts and giving up at warn level ({@code true}, at most one
+	 * restart line a minute per subscription) or everything at debug level ({@code false}).
+	 *
+	 * @param warnOnRestart whether restarts are news for the log
+	 * @return the new configuration
+	 */
+	public StewardConfig withWarnOnRestart(boolean warnOnRestart) {
+		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, random, warnOnRestart);
 	}
 
 	/**
@@ -104,7 +151,7 @@ public record StewardConfig(String name, Duration timeout, RestartPolicy restart
 	 * @return the new configuration
 	 */
 	public StewardConfig withRandom(RandomGenerator random) {
-		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, random);
+		return new StewardConfig(name, timeout, restartPolicy, scheduler, metrics, random, warnOnRestart);
 	}
 
 	/**

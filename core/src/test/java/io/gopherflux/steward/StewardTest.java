@@ -566,4 +566,45 @@ class StewardTest {
 			log.setLevel(level);
 		}
 	}
+
+	@Test
+	void restartsAreLoggedAsWarningsUnlessTheConfigurationSaysNot() {
+		StewardConfig config = StewardConfig.of("w", Duration.ofSeconds(1));
+
+		assertThat(config.warnOnRestart()).isTrue();
+		assertThat(new StewardConfig("w", Duration.ofSeconds(1), RestartPolicy.immediate(), scheduler, recorder)
+				.warnOnRestart()).isTrue();
+		StewardConfig quiet = config.withWarnOnRestart(false);
+		assertThat(quiet.warnOnRestart()).isFalse();
+		assertThat(quiet.withScheduler(scheduler).withMetrics(recorder).withRestartPolicy(RestartPolicy.immediate())
+				.withRandom(new Random(1)).warnOnRestart()).as("kept by the other withers").isFalse();
+		assertThat(config.withRandom(new Random(1)).withWarnOnRestart(false).random())
+				.as("random kept by withWarnOnRestart").isInstanceOf(Random.class);
+	}
+
+	/** Restarts, the once-a-minute warning and giving up all go to debug level when the configuration says so. */
+	@Test
+	void aStewardThatDoesNotWarnOnRestartLogsEverythingAtDebugLevel() {
+		TestLogger log = new TestLogger(false);
+		Loggers.useCustomLoggers(name -> log);
+		try {
+			RestartPolicy policy = RestartPolicy.defaults(Duration.ofSeconds(1)).withLimit(50, Duration.ofHours(1));
+			Ward<Integer> failing = pulseInterval -> recorder.track(Flux.error(new IllegalStateException("down")));
+			StepVerifier.withVirtualTime(() -> Steward.of(config("quiet", Duration.ofSeconds(1)).withRestartPolicy(policy)
+									.withWarnOnRestart(false), failing).start(Duration.ofHours(1)),
+							() -> clock, Long.MAX_VALUE)
+					.expectSubscription()
+					.thenAwait(Duration.ofMinutes(3))
+					.expectError(StewardGaveUpException.class)
+					.verify(VERIFY);
+		}
+		finally {
+			Loggers.resetLoggerFactory();
+		}
+		assertThat(recorder.restarts).hasSize(50);
+		String logged = log.getErrContent() + log.getOutContent();
+		assertThat(logged.lines().filter(line -> line.contains(" WARN"))).as(logged).isEmpty();
+		assertThat(logged.lines().filter(line -> line.contains("DEBUG") && line.contains("restarting"))).hasSize(50);
+		assertThat(logged).contains("steward gave up on ward 'quiet' after 50 restarts");
+	}
 }

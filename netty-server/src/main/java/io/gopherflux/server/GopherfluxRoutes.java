@@ -34,6 +34,9 @@ import io.gopherflux.server.http.RequestHeaders;
 import io.gopherflux.server.limit.Admission;
 import io.gopherflux.server.limit.ClientKeys;
 import io.gopherflux.server.limit.ClientLimiter;
+import io.gopherflux.server.limit.FairWorkers;
+import io.gopherflux.server.limit.LimitMetrics;
+import io.gopherflux.server.limit.MicrometerLimitMetrics;
 import io.gopherflux.server.limit.Plan;
 import io.gopherflux.server.limit.Plans;
 import io.gopherflux.server.limit.RateLimitHeaders;
@@ -61,8 +64,9 @@ import reactor.util.Loggers;
  * Every request goes through one pipeline: its query is validated against the endpoint's
  * parameters, its client identified and, on rate-limited endpoints, admitted by the
  * {@link ClientLimiter} (429 with {@code Retry-After}, {@code RateLimit-Policy} and
- * {@code RateLimit} when refused; the latter two on every limited response). A
- * {@link ProblemException} from anywhere becomes its problem+json response; any other error is a
+ * {@code RateLimit} when refused; the latter two on every limited response). An
+ * {@code X-Api-Key} that is none of the configured keys is charged to the client's address and,
+ * if admitted, answered 401 (see {@link ClientKeys}). A {@link ProblemException} from anywhere becomes its problem+json response; any other error is a
  * bug, answered 500 with a log ID that matches the logged stack trace. A known path asked with
  * another method than GET or HEAD is a 405 (HEAD gets GET's header fields and no body);
  * {@link #notFound()} answers every other path 404.
@@ -87,9 +91,11 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 	private final Map<String, String> policies;
 	private final Cors cors;
 	private final StreamShutdown shutdown;
+	private final LimitMetrics limitMetrics;
 
 	private GopherfluxRoutes(Plans plans, ClientKeys clientKeys, ClientLimiter limiter, StreamSlots slots,
-			List<Route> routes, Cors cors, StreamShutdown shutdown) {
+			List<Route> routes, Cors cors, StreamShutdown shutdown, LimitMetrics limitMetrics) {
+		this.limitMetrics = limitMetrics;
 		this.plans = plans;
 		this.clientKeys = clientKeys;
 		this.limiter = limiter;
@@ -110,20 +116,22 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 	 * @param limiter      the client limiter
 	 * @param registry     where the library and the server report, and what {@code /metrics} serves
 	 * @param timers       the scheduler of every timer (a virtual-time one in tests)
-	 * @param workers      where CPU-bound stages run
+	 * @param workers      where CPU-bound stages run, shared fairly by clients
 	 * @param limiterState a word on the limiter for {@code /health}
 	 */
 	public static GopherfluxRoutes create(ServerConfig config, ClientLimiter limiter, PrometheusMeterRegistry registry,
-			Scheduler timers, Scheduler workers, Supplier<String> limiterState) {
+			Scheduler timers, FairWorkers workers, Supplier<String> limiterState) {
 		Objects.requireNonNull(config, "config");
 		Objects.requireNonNull(limiter, "limiter");
 		Objects.requireNonNull(registry, "registry");
 		Objects.requireNonNull(timers, "timers");
 		Objects.requireNonNull(workers, "workers");
 		Objects.requireNonNull(limiterState, "limiterState");
-		StreamSlots slots = new StreamSlots();
-		Gauge.builder("gopherflux.server.streams.active", slots, StreamSlots::active)
-				.description("streams open now")
+		LimitMetrics limitMetrics = new MicrometerLimitMetrics(registry);
+		StreamSlots slots = new StreamSlots(limitMetrics);
+		Gauge.builder("gopherflux.server.active.streams", slots, StreamSlots::active)
+				.description("Streams open now, of every client")
+				.baseUnit("streams")
 				.register(registry);
 		StreamShutdown shutdown = new StreamShutdown();
 		Streaming streaming = new Streaming(timers, config.sseKeepAlive(), config.sseRetry(), slots, shutdown);
@@ -142,8 +150,8 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 				new WardEndpoint(streaming, new MicrometerStewardMetrics(registry, timers))));
 		routes.add(new Route("/replicated", true, "one request to 'replicas' replicas, hedged after 'hedgeAfter'; first answer wins",
 				new ReplicatedEndpoint(streaming, new MicrometerReplicateMetrics(registry, "replicated"))));
-		return new GopherfluxRoutes(config.plans(), new ClientKeys(config.trustedProxies()), limiter, slots, routes,
-				new Cors(config.cors()), shutdown);
+		return new GopherfluxRoutes(config.plans(), new ClientKeys(config.trustedProxies(), config.plans().apiKeys().keySet()),
+				limiter, slots, routes, new Cors(config.cors()), shutdown, limitMetrics);
 	}
 
 	private static List<IndexEndpoint.Entry> entries(List<Route> routes) {
@@ -227,8 +235,9 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 					return Mono.defer(() -> Mono.from(route.endpoint().handle(exchange)))
 							.onErrorResume(e -> problem(request, response, e));
 				}
+				boolean unknownKey = clientKeys.unknown(apiKey);
 				return limiter.admit(client, plan)
-						.flatMap(admission -> admitted(route, exchange, admission))
+						.flatMap(admission -> admitted(route, exchange, admission, unknownKey))
 						.onErrorResume(e -> problem(request, response, e));
 			}
 			catch (RuntimeException e) {
@@ -237,7 +246,7 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		};
 	}
 
-	private Mono<Void> admitted(Route route, Exchange exchange, Admission admission) {
+	private Mono<Void> admitted(Route route, Exchange exchange, Admission admission, boolean unknownKey) {
 		HttpServerResponse response = exchange.response();
 		response.header(RateLimitHeaders.POLICY, policies.get(admission.plan().name()))
 				.header(RateLimitHeaders.STATE, RateLimitHeaders.state(admission));
@@ -248,6 +257,10 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 							+ "' allows " + describe(admission.plan()) + "; retry in " + seconds + " s")
 							.with("retryAfter", seconds),
 					Map.of(RateLimitHeaders.RETRY_AFTER, Long.toString(seconds))));
+		}
+		if (unknownKey) {
+			limitMetrics.refused(LimitMetrics.Refusal.UNKNOWN_API_KEY);
+			return Mono.error(ClientKeys.unknownApiKey());
 		}
 		return Mono.from(route.endpoint().handle(exchange));
 	}
@@ -284,7 +297,8 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes> {
 		if (error instanceof ProblemException refusal) {
 			problem = refusal.problem();
 			headers = refusal.headers();
-			if (problem.status() >= 500) {
+			// A problem that carries a log ID was logged where it arose (once per outage, not per refusal).
+			if (problem.status() >= 500 && !problem.extensions().containsKey("logId")) {
 				ErrorReport report = ErrorReport.of(refusal.getCause() != null ? refusal.getCause() : refusal).log(LOG);
 				problem = problem.with("logId", report.id());
 			}

@@ -14,7 +14,10 @@ import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
 import io.gopherflux.server.http.HttpConformance;
 import io.gopherflux.server.limit.ClientLimiter;
+import io.gopherflux.server.limit.ConnectionGuard;
+import io.gopherflux.server.limit.FairWorkers;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
+import io.gopherflux.server.limit.MicrometerLimitMetrics;
 import io.gopherflux.server.limit.RedisClientLimiter;
 import io.gopherflux.server.limit.StreamSlots;
 import io.micrometer.core.instrument.Metrics;
@@ -34,10 +37,12 @@ import reactor.util.Loggers;
 
 /**
  * The runnable gopherflux server: {@link GopherfluxRoutes} on a Reactor Netty {@link HttpServer},
- * with Prometheus metrics (Reactor Netty's own server meters included) and a graceful shutdown
- * that stops accepting, lets open streams finish for the drain timeout, then ends those still
- * open with a final {@code shutdown} event. {@link HttpConformance} guards the HTTP/1.1 rules
- * Reactor Netty leaves open.
+ * with Prometheus metrics (Reactor Netty's own server meters and the JVM's included) and a graceful
+ * shutdown that stops accepting, lets open streams finish for the drain timeout, then ends those
+ * still open with a final {@code shutdown} event. {@link HttpConformance} guards the HTTP/1.1 rules
+ * Reactor Netty leaves open. Connections are bounded by the
+ * {@link io.gopherflux.server.limit.ConnectionLimits}: Reactor Netty's idle and request timeouts,
+ * and a {@link ConnectionGuard} for the header-read timeout and the cap per address.
  * <p>
  * {@code main} reads the configuration from flags and the environment (see {@link ServerConfig}),
  * exits with status 2 and one line per bad value if it is wrong, and shuts down gracefully on
@@ -57,13 +62,18 @@ public final class GopherfluxServer implements AutoCloseable {
 	private final ClientLimiter limiter;
 	private final PrometheusMeterRegistry registry;
 	private final GopherfluxRoutes routes;
-	private final Scheduler workers;
+	private final FairWorkers workers;
+	private final ConnectionGuard guard;
+	private final ProcessMeters processMeters;
 	private volatile boolean closed;
 	/** Open until a shutdown has finished: what {@code main} waits for. */
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
 	private GopherfluxServer(ServerConfig config, DisposableServer server, ChannelGroup channels, ClientLimiter limiter,
-			PrometheusMeterRegistry registry, GopherfluxRoutes routes, Scheduler workers) {
+			PrometheusMeterRegistry registry, GopherfluxRoutes routes, FairWorkers workers, ConnectionGuard guard,
+			ProcessMeters processMeters) {
+		this.guard = guard;
+		this.processMeters = processMeters;
 		this.config = config;
 		this.server = server;
 		this.channels = channels;
@@ -88,45 +98,60 @@ public final class GopherfluxServer implements AutoCloseable {
 		Objects.requireNonNull(timers, "timers");
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		Metrics.addRegistry(registry);
-		ClientLimiter limiter = limiter(config, registry, timers);
+		ProcessMeters processMeters = ProcessMeters.bindTo(registry);
+		MicrometerLimitMetrics limitMetrics = new MicrometerLimitMetrics(registry);
+		ClientLimiter limiter = limiter(config, registry, limitMetrics, timers);
 		String limiterName = config.redisUri() == null ? "in-memory" : "redis";
 		Supplier<String> limiterState = limiter instanceof RedisClientLimiter redis
 				? () -> redis.available() ? "redis" : "redis-unavailable, " + config.redisFailurePolicy().name()
 						.toLowerCase(Locale.ROOT).replace('_', '-')
 				: () -> limiterName;
-		Scheduler workers = Schedulers.newParallel("gopherflux-workers");
+		FairWorkers workers = FairWorkers.newPool("gopherflux-workers", Runtime.getRuntime().availableProcessors());
 		GopherfluxRoutes routes = GopherfluxRoutes.create(config, limiter, registry, timers, workers, limiterState);
 		ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
+		limitMetrics.openConnections(guard::open);
 		try {
 			DisposableServer server = HttpServer.create()
 					.host(config.host())
 					.port(config.port())
 					.channelGroup(channels)
-					.doOnChannelInit(HttpConformance::install)
+					.idleTimeout(config.connections().idleTimeout())
+					.requestTimeout(config.connections().headerReadTimeout())
+					.doOnChannelInit((observer, channel, remote) -> {
+						// The guard's request counter goes after the conformance check: a request refused
+						// there is answered and its connection closed without any route, or the guard, seeing it.
+						HttpConformance.install(observer, channel, remote);
+						guard.install(observer, channel, remote);
+					})
 					.metrics(true, uri -> metricsUri(routes, uri))
 					.route(routes.andThen(GopherfluxRoutes.notFound()))
 					.bindNow();
-			return new GopherfluxServer(config, server, channels, limiter, registry, routes, workers);
+			return new GopherfluxServer(config, server, channels, limiter, registry, routes, workers, guard, processMeters);
 		}
 		catch (RuntimeException e) {
 			limiter.close();
-			workers.dispose();
+			workers.close();
+			processMeters.close();
 			Metrics.removeRegistry(registry);
 			throw e;
 		}
 	}
 
-	private static ClientLimiter limiter(ServerConfig config, PrometheusMeterRegistry registry, Scheduler timers) {
+	private static ClientLimiter limiter(ServerConfig config, PrometheusMeterRegistry registry,
+			MicrometerLimitMetrics limitMetrics, Scheduler timers) {
 		MicrometerRateLimiterMetrics metrics = new MicrometerRateLimiterMetrics(registry, "admission");
 		if (config.redisUri() == null) {
-			return new InMemoryClientLimiter(timers, metrics, config.maxClients());
+			InMemoryClientLimiter inMemory = new InMemoryClientLimiter(timers, metrics, limitMetrics, config.maxClients());
+			limitMetrics.limiterClients(inMemory::clients);
+			return inMemory;
 		}
 		return new RedisClientLimiter(RedisRateLimiters.create(RedisRateLimiterConfig.builder(config.redisUri())
 				.name("admission")
 				.failurePolicy(config.redisFailurePolicy())
 				.metrics(metrics)
 				.redisMetrics(new MicrometerRedisLimiterMetrics(registry, "admission"))
-				.build()));
+				.build()), limitMetrics);
 	}
 
 	/** Metrics are tagged by endpoint path; any other path is one tag, so a scanner cannot grow the registry. */
@@ -149,6 +174,11 @@ public final class GopherfluxServer implements AutoCloseable {
 	/** The registry {@code /metrics} serves. */
 	public PrometheusMeterRegistry registry() {
 		return registry;
+	}
+
+	/** The connections open now, and per address. */
+	public ConnectionGuard connections() {
+		return guard;
 	}
 
 	/** The configuration the server runs with. */
@@ -198,7 +228,8 @@ public final class GopherfluxServer implements AutoCloseable {
 		endAtTimeout.dispose();
 		channels.close().awaitUninterruptibly(5_000);
 		limiter.close();
-		workers.dispose();
+		workers.close();
+		processMeters.close();
 		Metrics.removeRegistry(registry);
 		registry.close();
 		stopped.countDown();

@@ -15,8 +15,10 @@ import java.util.function.Supplier;
 import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.ratelimit.redis.FailurePolicy;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
+import io.gopherflux.server.endpoints.PrimesEndpoint;
 import io.gopherflux.server.http.CorsConfig;
 import io.gopherflux.server.limit.AddressRange;
+import io.gopherflux.server.limit.ConnectionLimits;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
 import io.gopherflux.server.limit.Plan;
 import io.gopherflux.server.limit.Plans;
@@ -28,12 +30,14 @@ import io.gopherflux.server.limit.Quota;
  * {@link #parse(List, Map)} reads {@code --name=value} flags and {@code GOPHERFLUX_NAME}
  * environment variables (flags win): {@code port}, {@code host}, {@code plan.NAME} (quotas, e.g.
  * {@code per-second:10/1s,per-minute:100/1m}), {@code plan.NAME.stream-rate} (elements per second,
- * or {@code unlimited}), {@code plan.NAME.max-streams}, {@code default-plan}, {@code api-keys}
+ * or {@code unlimited}), {@code plan.NAME.max-streams}, {@code plan.NAME.max-workers},
+ * {@code default-plan}, {@code api-keys}
  * ({@code key:plan,...}), {@code trusted-proxies} (addresses or CIDR blocks), {@code redis-uri},
  * {@code redis-failure-policy} ({@code fail-open} or {@code fail-closed}), {@code drain-timeout},
  * {@code sse-keep-alive} and {@code max-clients}; for browsers, {@code sse-retry} and
- * {@code cors-origins} ({@code *} or origins separated by commas). Every bad value is reported,
- * each with the option it came from.
+ * {@code cors-origins} ({@code *} or origins separated by commas); for connections,
+ * {@code header-read-timeout}, {@code idle-timeout} and {@code max-connections-per-address}.
+ * Every bad value is reported, each with the option it came from.
  *
  * @param host               the address to bind
  * @param port               the port to bind; 0 for any free one
@@ -46,10 +50,11 @@ import io.gopherflux.server.limit.Quota;
  * @param maxClients         the most clients the in-memory limiter tracks at once
  * @param sseRetry           the reconnection delay every SSE stream tells a browser at its start
  * @param cors               the browser origins allowed to read responses across origins
+ * @param connections        the timeouts and per-address cap of connections
  */
 public record ServerConfig(String host, int port, Plans plans, List<AddressRange> trustedProxies, String redisUri,
 		FailurePolicy redisFailurePolicy, Duration drainTimeout, Duration sseKeepAlive, int maxClients,
-		Duration sseRetry, CorsConfig cors) {
+		Duration sseRetry, CorsConfig cors, ConnectionLimits connections) {
 
 	/** The prefix of the environment variables. */
 	public static final String ENV_PREFIX = "GOPHERFLUX_";
@@ -82,6 +87,15 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 		if (sseRetry.toMillis() < 100 || sseRetry.compareTo(MAX_SSE_RETRY) > 0) {
 			throw new IllegalArgumentException("SSE retry must be from 100ms to 1h, was " + Durations.format(sseRetry));
 		}
+		Objects.requireNonNull(connections, "connections");
+	}
+
+	/** A configuration with the {@linkplain ConnectionLimits#defaults() default connection limits}. */
+	public ServerConfig(String host, int port, Plans plans, List<AddressRange> trustedProxies, String redisUri,
+			FailurePolicy redisFailurePolicy, Duration drainTimeout, Duration sseKeepAlive, int maxClients,
+			Duration sseRetry, CorsConfig cors) {
+		this(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout, sseKeepAlive, maxClients,
+				sseRetry, cors, ConnectionLimits.defaults());
 	}
 
 	/** The longest reconnection delay an SSE stream may announce. */
@@ -89,60 +103,66 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 
 	/**
 	 * Port 8080 on every interface, the default plans, in-memory limiting, 10 s drain, 15 s
-	 * keep-alive, 3 s SSE retry, no cross-origin access.
+	 * keep-alive, 3 s SSE retry, no cross-origin access, the default connection limits.
 	 */
 	public static ServerConfig defaults() {
 		return new ServerConfig("0.0.0.0", 8080, Plans.defaults(), List.of(), null, FailurePolicy.FAIL_OPEN,
 				Duration.ofSeconds(10), Duration.ofSeconds(15), InMemoryClientLimiter.DEFAULT_MAX_CLIENTS,
-				Duration.ofSeconds(3), CorsConfig.none());
+				Duration.ofSeconds(3), CorsConfig.none(), ConnectionLimits.defaults());
 	}
 
 	/** The same configuration on another port. */
 	public ServerConfig withPort(int port) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, sseRetry, cors);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with other plans. */
 	public ServerConfig withPlans(Plans plans) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, sseRetry, cors);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with other trusted proxies. */
 	public ServerConfig withTrustedProxies(List<AddressRange> trustedProxies) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, sseRetry, cors);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration limiting through Redis at {@code redisUri} (null: in memory). */
 	public ServerConfig withRedis(String redisUri, FailurePolicy policy) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, policy, drainTimeout, sseKeepAlive,
-				maxClients, sseRetry, cors);
+				maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with another drain timeout. */
 	public ServerConfig withDrainTimeout(Duration drainTimeout) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, sseRetry, cors);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with another SSE keep-alive interval. */
 	public ServerConfig withSseKeepAlive(Duration sseKeepAlive) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, sseRetry, cors);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration with another SSE reconnection delay. */
 	public ServerConfig withSseRetry(Duration sseRetry) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, sseRetry, cors);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/** The same configuration allowing other origins. */
 	public ServerConfig withCors(CorsConfig cors) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
-				sseKeepAlive, maxClients, sseRetry, cors);
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
+	}
+
+	/** The same configuration with other connection limits. */
+	public ServerConfig withConnections(ConnectionLimits connections) {
+		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
+				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
 	/**
@@ -185,7 +205,8 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 				List<Quota> quotas = reader.take(option, ServerConfig::quotas, null);
 				if (quotas != null) {
 					Plan base = plans.getOrDefault(name, Plan.free());
-					putPlan(plans, name, reader, option, () -> new Plan(name, quotas, base.streamRate(), base.maxStreams()));
+					putPlan(plans, name, reader, option, () -> new Plan(name, quotas, base.streamRate(), base.maxStreams(),
+							base.maxWorkers()));
 				}
 			}
 		}
@@ -214,8 +235,14 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 						putPlan(plans, name, reader, option, () -> plan.withMaxStreams(max));
 					}
 				}
+				case "max-workers" -> {
+					Integer max = reader.take(option, s -> intIn(s, 1, PrimesEndpoint.MAX_WORKERS), null);
+					if (max != null) {
+						putPlan(plans, name, reader, option, () -> plan.withMaxWorkers(max));
+					}
+				}
 				default -> {
-					reader.fail(option, "plans have the settings stream-rate and max-streams");
+					reader.fail(option, "plans have the settings stream-rate, max-streams and max-workers");
 					options.remove(option);
 				}
 			}
@@ -257,6 +284,7 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 			return delay;
 		}, defaults.sseRetry);
 		CorsConfig cors = reader.take("cors-origins", CorsConfig::parse, defaults.cors);
+		ConnectionLimits connections = connectionLimits(reader, defaults.connections);
 		for (String unknown : options.keySet()) {
 			errors.add(sources.get(unknown) + ": unknown option; see README.md for the options");
 		}
@@ -272,13 +300,30 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 		if (errors.isEmpty()) {
 			try {
 				return new ServerConfig(host, port, allPlans, proxies, redisUri, policy, drain, keepAlive, maxClients,
-						sseRetry, cors);
+						sseRetry, cors, connections);
 			}
 			catch (IllegalArgumentException e) {
 				errors.add(e.getMessage());
 			}
 		}
 		throw new IllegalArgumentException("bad configuration:\n  " + String.join("\n  ", errors));
+	}
+
+	private static ConnectionLimits connectionLimits(Reader reader, ConnectionLimits defaults) {
+		Duration headerRead = reader.take("header-read-timeout", ServerConfig::connectionTimeout, defaults.headerReadTimeout());
+		Duration idle = reader.take("idle-timeout", ServerConfig::connectionTimeout, defaults.idleTimeout());
+		int perAddress = reader.take("max-connections-per-address", s -> intIn(s, 1, 1_000_000),
+				defaults.maxConnectionsPerAddress());
+		return new ConnectionLimits(headerRead, idle, perAddress);
+	}
+
+	private static Duration connectionTimeout(String text) {
+		Duration timeout = Durations.parse(text);
+		if (timeout.compareTo(ConnectionLimits.MIN_TIMEOUT) < 0) {
+			throw new IllegalArgumentException("must be at least " + Durations.format(ConnectionLimits.MIN_TIMEOUT)
+					+ ", was " + Durations.format(timeout));
+		}
+		return timeout;
 	}
 
 	private static void putPlan(Map<String, Plan> plans, String name, Reader reader, String option, Supplier<Plan> build) {
@@ -295,7 +340,7 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 		String lower = name.toLowerCase(Locale.ROOT);
 		if (lower.startsWith("plan_")) {
 			String rest = lower.substring(5);
-			for (String setting : List.of("stream_rate", "max_streams")) {
+			for (String setting : List.of("stream_rate", "max_streams", "max_workers")) {
 				if (rest.endsWith("_" + setting)) {
 					return "plan." + rest.substring(0, rest.length() - setting.length() - 1) + "." + setting.replace('_', '-');
 				}

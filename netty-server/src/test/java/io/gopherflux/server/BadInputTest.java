@@ -34,7 +34,9 @@ class BadInputTest {
 	static void start() {
 		clock = VirtualTimeScheduler.create();
 		server = TestClient.start(TestClient.plans(List.of(
-				TestClient.plan("open", "per-second:1000000/1s", Limit.INF, 64)), "same", "open"), clock);
+				TestClient.plan("open", "per-second:1000000/1s", Limit.INF, 64).withMaxWorkers(64),
+				TestClient.plan("small", "per-second:1000000/1s", Limit.INF, 64).withMaxWorkers(2)),
+				"small-key", "small", "same", "open"), clock);
 		client = TestClient.of(server);
 	}
 
@@ -110,6 +112,14 @@ class BadInputTest {
 			String name = parameters.keySet().iterator().next();
 			cases.add(new Case("GET", path + "?" + name + "=1&" + name + "=2", null, null, 400, "bad-parameter", name));
 		});
+		for (String workers : List.of("3", "64")) {
+			cases.add(new Case("GET", "/streams/primes?workers=" + workers, "X-Api-Key", "small-key", 400, "bad-parameter",
+					"workers"));
+		}
+		for (String path : List.of("/streams/integers", "/streams/primes", "/streams/heartbeat", "/streams/ward",
+				"/replicated")) {
+			cases.add(new Case("GET", path, "X-Api-Key", "made-up-key", 401, "unknown-api-key", null));
+		}
 		for (String path : STREAMS) {
 			cases.add(new Case("GET", path, "Accept", "image/png", 406, "not-acceptable", null));
 			cases.add(new Case("GET", path, "Accept", "text/event-stream;q=0, application/json", 406, "not-acceptable", null));
@@ -276,6 +286,23 @@ class BadInputTest {
 		}
 	}
 
+	/** Malformed requests are answered and counted, never logged: a client must not set the volume of the log. */
+	@Test
+	void noMalformedOrAmbiguousRequestIsLogged() {
+		try (LogCapture log = LogCapture.start()) {
+			rawBadInput().forEach(c -> {
+				try (RawHttp connection = RawHttp.connect(server.port())) {
+					connection.write(c.request());
+					RawHttp.RawResponse r = connection.read(c.request().startsWith("HEAD") ? "HEAD" : "GET");
+					assertThat(r).as("an answer to %s", c).isNotNull();
+					assertThat(r.status()).as("%s", c).isEqualTo(c.status());
+				}
+			});
+
+			assertThat(log.text()).doesNotContain("WARN").doesNotContain("ERROR");
+		}
+	}
+
 	@Test
 	void repeatedFieldsThatAgreeAreOneAndAcceptFieldsAreOneList() {
 		RawHttp.RawResponse sameKey = RawHttp.exchange(server.port(), "GET /streams/integers?count=1 HTTP/1.1\r\n"
@@ -304,6 +331,17 @@ class BadInputTest {
 
 			assertThat(r.status()).as("%s: %s", uri, r).isEqualTo(200);
 		}
+	}
+
+	@Test
+	void workersAboveThePlansCapAreABadParameterNamingThePlan() {
+		Response r = client.header("X-Api-Key", "small-key").get("/streams/primes?count=1&workers=3");
+
+		assertThat(r.status()).as("%s", r).isEqualTo(400);
+		assertThat((String) r.json().get("detail")).isEqualTo("workers must be a whole number from 1 to 2 on plan 'small', was '3'");
+		Response capped = TestClient.drive(clock, Duration.ofSeconds(1),
+				client.header("X-Api-Key", "small-key").exchange("/streams/primes?count=1&workers=2"));
+		assertThat(capped.status()).as("%s", capped).isEqualTo(200);
 	}
 
 	@Test

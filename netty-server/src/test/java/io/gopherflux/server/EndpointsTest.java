@@ -166,6 +166,22 @@ class EndpointsTest {
 		checkWard(events, 30);
 	}
 
+	@Test
+	void wardRestartsAreCountedAndNotWarnedAbout() {
+		List<Map<String, Object>> events;
+		String logged;
+		try (LogCapture log = LogCapture.start()) {
+			events = TestClient.drive(clock, Duration.ofMillis(5),
+					client.exchange("/streams/ward?seed=7&count=30&timeout=200ms")).ndjson();
+			logged = log.text();
+		}
+
+		long restarts = events.stream().filter(e -> e.get("type").equals("start")).count() - 1;
+		assertThat(restarts).isPositive();
+		assertThat(logged).as("a client must not set the volume of the server's warnings").doesNotContain("WARN");
+		assertThat(client.get("/metrics").body()).containsPattern("gopherflux_steward_restarts_total\\{reason=\"(timeout|error)\",ward=\"ward\"}");
+	}
+
 	/** Starts numbered 1, 2, ... with a reason after the first; values 0..count-1 across restarts. */
 	private static void checkWard(List<Map<String, Object>> events, int count) {
 		assertThat(events).extracting(e -> e.get("type")).containsOnly("start", "value", "pulse");
@@ -274,15 +290,24 @@ class EndpointsTest {
 	 * scheduled inside that advance, at its exact virtual instant.
 	 */
 	private static Map<String, Object> replicated(String uri, int replicas) {
+		// Replicas that start at once (no hedge delay, or zero) are counted too: a timer of anything
+		// else scheduled meanwhile must not pass for one of theirs.
+		int atOnce = !uri.contains("hedgeAfter=") || uri.contains("hedgeAfter=0ms") ? replicas : 1;
 		long before = clock.getScheduledTaskCount();
+		double startedBefore = replicasStarted();
 		var answer = client.exchange(uri).toFuture();
-		TestClient.await("the replicas' timers", () -> clock.getScheduledTaskCount() >= before + replicas);
+		TestClient.await("the replicas' timers", () -> replicasStarted() >= startedBefore + atOnce
+				&& clock.getScheduledTaskCount() >= before + replicas);
 		clock.advanceTimeBy(Duration.ofSeconds(1));
 		Response r = Mono.fromFuture(answer).block(TestClient.TIMEOUT);
 		assertThat(r.status()).isEqualTo(200);
 		assertThat(r.contentType()).isEqualTo("application/x-ndjson");
 		assertThat(r.ndjson()).hasSize(1);
 		return r.ndjson().get(0);
+	}
+
+	private static double replicasStarted() {
+		return server.registry().get("gopherflux.replicate.replicas.started").tag("name", "replicated").counter().count();
 	}
 
 	@Test
@@ -307,7 +332,7 @@ class EndpointsTest {
 		assertThat(r.body())
 				.contains("reactor_netty_http_server_data_sent_bytes")
 				.contains("uri=\"/streams/integers\"")
-				.contains("gopherflux_server_streams_active")
+				.contains("gopherflux_server_active_streams")
 				.contains("gopherflux_ratelimit_permits");
 	}
 

@@ -33,7 +33,7 @@ class GracefulShutdownTest {
 	void start() {
 		clock = VirtualTimeScheduler.create();
 		server = TestClient.start(TestClient.plans(List.of(
-				TestClient.plan("metered", "per-second:1000/1s", Limit.of(10), 8))), clock);
+				TestClient.plan("metered", "per-second:1000/1s", Limit.of(10), 8)), "other", "metered"), clock);
 	}
 
 	@AfterEach

@@ -248,6 +248,27 @@ class HttpProtocolTest {
 		TestClient.await("every stream to be closed", () -> server.streams().active() == 0);
 	}
 
+	/** An unknown key is charged to the address and refused with 401 whether the stream is asked with GET or HEAD. */
+	@Test
+	void headWithAnUnknownKeyIsRefusedAsGetIsAndHoldsNoSlot() {
+		RawResponse get = RawHttp.exchange(server.port(), get("GET", "/streams/integers?count=5", "HTTP/1.1",
+				"X-Api-Key: made-up"));
+		RawResponse head;
+		try (RawHttp connection = RawHttp.connect(server.port())) {
+			head = connection.write(get("HEAD", "/streams/integers?count=5", "HTTP/1.1", "X-Api-Key: made-up")).read("HEAD");
+			connection.write(get("GET", "/health", "HTTP/1.1"));
+			assertThat(connection.read("GET").status()).as("no body after the HEAD response").isEqualTo(200);
+		}
+
+		assertThat(get.status()).as("%s", get).isEqualTo(401);
+		assertThat(get.json()).containsEntry("type", "urn:gopherflux:problem:unknown-api-key");
+		assertThat(head.status()).as("%s", head).isEqualTo(401);
+		for (String field : List.of("WWW-Authenticate", "Content-Type", "Content-Length", "RateLimit-Policy")) {
+			assertThat(head.header(field)).as(field).isNotNull().isEqualTo(get.header(field));
+		}
+		assertThat(server.streams().active()).isZero();
+	}
+
 	@Test
 	void optionsOnAnEndpointIsAnsweredWithAllow() {
 		List<RawResponse> answers = new ArrayList<>();

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Admission over HTTP: the exact {@code RateLimit-Policy}, {@code RateLimit} and
  * {@code Retry-After} values through a burst and after it, on a virtual clock so that no bucket
- * refills unless a test moves time; buckets per API key and per address, and which address
- * {@code X-Forwarded-For} may name.
+ * refills unless a test moves time; buckets per known API key and per address (an unknown key
+ * is a 401 charged to the address), and which address {@code X-Forwarded-For} may name.
  */
 class RateLimitingTest {
 
@@ -47,7 +47,7 @@ class RateLimitingTest {
 				List.of(TestClient.plan("basic", "per-second:3/1s,per-minute:5/1m", Limit.INF, 4),
 						TestClient.plan("tight", "per-second:3/1s,per-minute:2/1m", Limit.INF, 4),
 						TestClient.plan("gold", "per-second:50/1s,per-minute:1000/1m", Limit.INF, 4)),
-				"tight-key", "tight", "gold-key", "gold")), clock);
+				"tight-key", "tight", "gold-key", "gold", "first", "basic", "second", "basic")), clock);
 		return TestClient.of(server);
 	}
 
@@ -122,7 +122,7 @@ class RateLimitingTest {
 	}
 
 	@Test
-	void eachApiKeyHasItsOwnBucketAndKeysOnAPlanGetItsPolicy() {
+	void eachKnownApiKeyHasItsOwnBucketAndKeysOnAPlanGetItsPolicy() {
 		TestClient anonymous = serve();
 		TestClient first = anonymous.header("X-Api-Key", "first");
 		for (int i = 0; i < 3; i++) {
@@ -136,6 +136,40 @@ class RateLimitingTest {
 		assertAllowed(anonymous.header("X-Api-Key", "gold-key").get(PATH),
 				"\"per-second\";q=50;w=1, \"per-minute\";q=1000;w=60",
 				"\"per-second\";r=49;t=1, \"per-minute\";r=999;t=1");
+	}
+
+	@Test
+	void anUnknownApiKeyBuysNoBudgetItIsA401ChargedToTheSendersAddress() {
+		TestClient anonymous = serve();
+
+		for (int i = 0; i < 3; i++) {
+			Response r = anonymous.header("X-Api-Key", "guess-" + i).get(PATH);
+
+			assertThat(r.status()).as("%s", r).isEqualTo(401);
+			assertThat(r.contentType()).isEqualTo("application/problem+json");
+			assertThat(r.header("WWW-Authenticate")).isEqualTo("ApiKey header=\"X-Api-Key\"");
+			assertThat(r.json()).containsEntry("type", "urn:gopherflux:problem:unknown-api-key")
+					.containsEntry("status", 401L)
+					.doesNotContainKey("parameter");
+			assertThat(r.body()).as("no hint of which keys exist").doesNotContain("gold", "tight", "first", "guess");
+			assertThat(r.header("RateLimit-Policy")).as("the address's plan").isEqualTo(BASIC_POLICY);
+			assertThat(r.header("RateLimit")).startsWith("\"per-second\";r=" + (2 - i) + ";");
+		}
+		// Guessing spent the address's budget: the next guess and the keyless request are refused.
+		assertRefused(anonymous.header("X-Api-Key", "guess-4").get(PATH), BASIC_POLICY,
+				"\"per-second\";r=0;t=1, \"per-minute\";r=2;t=36", 1);
+		assertThat(anonymous.get(PATH).status()).isEqualTo(429);
+		// A known key keeps its plan and its own budget.
+		assertThat(anonymous.header("X-Api-Key", "gold-key").get(PATH).status()).isEqualTo(200);
+		assertThat(server.registry().scrape()).contains("gopherflux_server_refused_requests_total{reason=\"unknown-api-key\"} 3.0");
+	}
+
+	@Test
+	void anUnknownApiKeyOnAnUnlimitedEndpointIsNotLookedAt() {
+		TestClient guesser = serve().header("X-Api-Key", "guess");
+
+		assertThat(guesser.get("/health").status()).isEqualTo(200);
+		assertThat(guesser.get("/").status()).isEqualTo(200);
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.ratelimit.redis.FailurePolicy;
 import io.gopherflux.server.http.CorsConfig;
 import io.gopherflux.server.limit.AddressRange;
+import io.gopherflux.server.limit.ConnectionLimits;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
 import io.gopherflux.server.limit.Plan;
 import io.gopherflux.server.limit.Plans;
@@ -71,6 +72,34 @@ class ServerConfigTest {
 		assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(config.sseKeepAlive()).isEqualTo(Duration.ofSeconds(15));
 		assertThat(config.maxClients()).isEqualTo(InMemoryClientLimiter.DEFAULT_MAX_CLIENTS);
+		assertThat(config.connections()).isEqualTo(ConnectionLimits.defaults());
+		assertThat(config.plans().plans().get("free").maxWorkers()).isEqualTo(4);
+		assertThat(config.plans().plans().get("paid").maxWorkers()).isEqualTo(16);
+	}
+
+	@Test
+	void theConnectionLimitsAndAPlansWorkersAreReadFromFlagsAndTheEnvironment() {
+		ServerConfig config = ServerConfig.parse(List.of("--header-read-timeout=2s", "--plan.free.max-workers=1"),
+				Map.of("GOPHERFLUX_IDLE_TIMEOUT", "500ms", "GOPHERFLUX_MAX_CONNECTIONS_PER_ADDRESS", "16",
+						"GOPHERFLUX_PLAN_PAID_MAX_WORKERS", "64"));
+
+		assertThat(config.connections()).isEqualTo(new ConnectionLimits(Duration.ofSeconds(2), Duration.ofMillis(500), 16));
+		assertThat(config.plans().plans().get("free")).isEqualTo(Plan.free().withMaxWorkers(1));
+		assertThat(config.plans().plans().get("paid").maxWorkers()).isEqualTo(64);
+	}
+
+	@Test
+	void badConnectionLimitsAndWorkersAreReportedNamingTheirSources() {
+		String message = failure("--header-read-timeout=5ms", "--idle-timeout=never", "--max-connections-per-address=0",
+				"--plan.free.max-workers=65", "--plan.paid.max-workers=0");
+
+		assertThat(message.lines().skip(1).toList()).hasSize(5);
+		assertThat(message)
+				.contains("flag --header-read-timeout: must be at least 10ms, was 5ms")
+				.contains("flag --idle-timeout: a duration is a whole number")
+				.contains("flag --max-connections-per-address: must be a whole number from 1 to 1000000, was '0'")
+				.contains("flag --plan.free.max-workers: must be a whole number from 1 to 64, was '65'")
+				.contains("flag --plan.paid.max-workers: must be a whole number from 1 to 64, was '0'");
 	}
 
 	@Test
@@ -168,6 +197,8 @@ class ServerConfigTest {
 	@ParameterizedTest
 	@CsvSource({"PORT, port", "REDIS_URI, redis-uri", "SSE_KEEP_ALIVE, sse-keep-alive", "PLAN_FREE, plan.free",
 			"PLAN_FREE_STREAM_RATE, plan.free.stream-rate", "PLAN_GOLD_MAX_STREAMS, plan.gold.max-streams",
+			"PLAN_GOLD_MAX_WORKERS, plan.gold.max-workers", "HEADER_READ_TIMEOUT, header-read-timeout",
+			"MAX_CONNECTIONS_PER_ADDRESS, max-connections-per-address",
 			"PLAN_BIG2, plan.big2"})
 	void variablesNameTheirOptions(String variable, String option) {
 		assertThat(ServerConfig.optionOfEnv(variable)).isEqualTo(option);
@@ -319,6 +350,7 @@ class ServerConfigTest {
 				.withMessage("host");
 		assertThatNullPointerException().isThrownBy(() -> defaults.withPlans(null)).withMessage("plans");
 		assertThatNullPointerException().isThrownBy(() -> defaults.withTrustedProxies(null)).withMessage("trustedProxies");
+		assertThatNullPointerException().isThrownBy(() -> defaults.withConnections(null)).withMessage("connections");
 	}
 
 	@Test
@@ -339,6 +371,9 @@ class ServerConfigTest {
 		assertThat(defaults.withRedis(null, FailurePolicy.FAIL_OPEN).redisUri()).isNull();
 		assertThat(defaults.withDrainTimeout(Duration.ZERO).drainTimeout()).isZero();
 		assertThat(defaults.withSseKeepAlive(Duration.ofMillis(100)).sseKeepAlive()).isEqualTo(Duration.ofMillis(100));
+		ConnectionLimits limits = new ConnectionLimits(Duration.ofSeconds(1), Duration.ofSeconds(2), 3);
+		assertThat(defaults.withConnections(limits).connections()).isEqualTo(limits);
+		assertThat(defaults.withConnections(limits).withPort(1).connections()).as("kept by the other withers").isEqualTo(limits);
 		assertThatThrownBy(() -> proxied.trustedProxies().add(AddressRange.parse("::1")))
 				.isInstanceOf(UnsupportedOperationException.class);
 	}

@@ -30,7 +30,9 @@ class StreamingTest {
 		clock = VirtualTimeScheduler.create();
 		server = TestClient.start(ServerConfig.defaults()
 				.withSseKeepAlive(Duration.ofMillis(100))
-				.withPlans(TestClient.plans(List.of(TestClient.plan("metered", "per-second:1000/1s", Limit.of(10), 2)))),
+				.withPlans(TestClient.plans(List.of(TestClient.plan("metered", "per-second:1000/1s", Limit.of(10), 2)),
+						"plan-rate", "metered", "lower-rate", "metered", "higher-rate", "metered", "carol", "metered",
+						"dave", "metered", "idle", "metered")),
 				clock);
 		client = TestClient.of(server);
 	}
@@ -44,10 +46,11 @@ class StreamingTest {
 	/**
 	 * The throttle is a token bucket of one batch ({@code ceil(rate / 100)} elements, here one):
 	 * the first batch goes at once, then {@code rate} elements a second. So after T seconds a
-	 * stream has delivered between rate·T and rate·T + one batch.
+	 * stream has delivered between rate·T and rate·T + one batch. Each test is its own client, a
+	 * known API key, so that its streams are not counted against another's.
 	 */
-	private static void assertThrottledAt(String uri, int rate) {
-		try (LiveStream stream = client.header("X-Api-Key", uri).open(uri)) {
+	private static void assertThrottledAt(String apiKey, String uri, int rate) {
+		try (LiveStream stream = client.header("X-Api-Key", apiKey).open(uri)) {
 			stream.awaitLines(1);
 			assertThat(stream.status()).isEqualTo(200);
 			assertThat(stream.lines()).as("before any time passes").isEqualTo(1);
@@ -70,17 +73,17 @@ class StreamingTest {
 
 	@Test
 	void aStreamRunsAtItsPlansRate() {
-		assertThrottledAt("/streams/integers?count=100", 10);
+		assertThrottledAt("plan-rate", "/streams/integers?count=100", 10);
 	}
 
 	@Test
 	void rateLowersThePlansRate() {
-		assertThrottledAt("/streams/integers?count=100&rate=5", 5);
+		assertThrottledAt("lower-rate", "/streams/integers?count=100&rate=5", 5);
 	}
 
 	@Test
 	void rateCannotRaiseThePlansRate() {
-		assertThrottledAt("/streams/integers?count=100&rate=50", 10);
+		assertThrottledAt("higher-rate", "/streams/integers?count=100&rate=50", 10);
 	}
 
 	@Test

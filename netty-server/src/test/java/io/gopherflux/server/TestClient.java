@@ -286,12 +286,25 @@ public final class TestClient {
 	 * duration grows with its size (many clients), each part of which has its own bound.
 	 */
 	public static <T> T drive(VirtualTimeScheduler clock, Duration step, Duration bound, Mono<T> until) {
-		Disposable ticker = Flux.interval(Duration.ofMillis(1)).subscribe(tick -> clock.advanceTimeBy(step));
+		// Disposing the ticker does not wait for a tick in progress: the lock does, so that no tick of
+		// this drive advances the clock under the next test (its timers would fire, and schedule, early).
+		Object ticking = new Object();
+		boolean[] stopped = {false};
+		Disposable ticker = Flux.interval(Duration.ofMillis(1)).subscribe(tick -> {
+			synchronized (ticking) {
+				if (!stopped[0]) {
+					clock.advanceTimeBy(step);
+				}
+			}
+		});
 		try {
 			return until.block(bound);
 		}
 		finally {
 			ticker.dispose();
+			synchronized (ticking) {
+				stopped[0] = true;
+			}
 		}
 	}
 

@@ -9,10 +9,11 @@ import io.gopherflux.pipeline.FanOut;
 import io.gopherflux.pipeline.FanOutConfig;
 import io.gopherflux.server.http.EventEncoder;
 import io.gopherflux.server.http.Json;
+import io.gopherflux.server.http.ProblemException;
+import io.gopherflux.server.limit.FairWorkers;
 import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * {@code GET /streams/primes?count=&workers=}: the book's prime finder. Random integers go through a
@@ -23,6 +24,10 @@ import reactor.core.scheduler.Scheduler;
  * not had yet ({@code count} minus the ID), drawn from candidates of its own (the seed mixed with
  * the ID), and a 204 once it has had them all. A client that leaves cancels the workers still
  * testing.
+ * <p>
+ * {@code workers} is capped by the client's plan (a larger value is a 400 naming it), and the
+ * tests run on {@link FairWorkers}, in the client's own line: however many workers a client's
+ * streams ask for, it gets no more than its share of the pool while another client waits.
  */
 public final class PrimesEndpoint implements Endpoint {
 
@@ -60,13 +65,13 @@ public final class PrimesEndpoint implements Endpoint {
 	};
 
 	private final Streaming streaming;
-	private final Scheduler workers;
+	private final FairWorkers workers;
 
 	/**
 	 * @param streaming how streams are sent
-	 * @param workers   where the prime tests run (never the event loop)
+	 * @param workers   where the prime tests run, shared fairly by clients (never the event loop)
 	 */
-	public PrimesEndpoint(Streaming streaming, Scheduler workers) {
+	public PrimesEndpoint(Streaming streaming, FairWorkers workers) {
 		this.streaming = Objects.requireNonNull(streaming, "streaming");
 		this.workers = Objects.requireNonNull(workers, "workers");
 	}
@@ -79,14 +84,14 @@ public final class PrimesEndpoint implements Endpoint {
 	@Override
 	public Publisher<Void> handle(Exchange exchange) {
 		long count = exchange.query().integer("count", 10, 1, MAX_COUNT);
-		int fanOut = (int) exchange.query().integer("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS);
+		int fanOut = workers(exchange);
 		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
 		OptionalLong seen = LastEventId.read(exchange, 1, count);
 		long had = seen.orElse(0);
 		if (had == count) {
 			return streaming.finished(exchange);
 		}
-		FanOutConfig config = FanOutConfig.defaults().withWorkers(fanOut).withScheduler(workers);
+		FanOutConfig config = FanOutConfig.defaults().withWorkers(fanOut).withScheduler(workers.forClient(exchange.client()));
 		// A resumed stream draws other candidates than the first: the same ones would repeat its primes.
 		long candidateSeed = had == 0 ? seed : new SplittableRandom(seed + had).nextLong();
 		Flux<Prime> primes = candidates(candidateSeed)
@@ -94,6 +99,22 @@ public final class PrimesEndpoint implements Endpoint {
 				.take(count - had, true)
 				.index((i, prime) -> new Prime(had + 1 + i, prime));
 		return streaming.send(exchange, primes, ENCODER);
+	}
+
+	/**
+	 * The workers asked for, at most the plan's; by default one per processor, as many as the plan allows.
+	 *
+	 * @throws ProblemException (400) naming {@code workers} when it is malformed or above the plan's cap
+	 */
+	static int workers(Exchange exchange) {
+		int cap = Math.min(MAX_WORKERS, exchange.plan().maxWorkers());
+		long asked = exchange.query().integer("workers", Math.min(cap, Runtime.getRuntime().availableProcessors()), 1,
+				MAX_WORKERS);
+		if (asked > cap) {
+			throw ProblemException.badParameter("workers", "workers must be a whole number from 1 to " + cap
+					+ " on plan '" + exchange.plan().name() + "', was '" + exchange.query().text("workers") + "'");
+		}
+		return (int) asked;
 	}
 
 	/** The endless random candidates of one stream. */

@@ -137,7 +137,7 @@ public final class Streaming {
 		boolean head = exchange.request().method() == HttpMethod.HEAD;
 		HttpServerResponse response = exchange.response();
 		return Mono.defer(() -> {
-			if (head ? slots.active(client) >= maxStreams : !slots.tryAcquire(client, maxStreams)) {
+			if (head ? !slots.hasRoom(client, maxStreams) : !slots.tryAcquire(client, maxStreams)) {
 				return Mono.error(new ProblemException(Problem.of(429, "too-many-streams", "Too many open streams",
 						"plan '" + exchange.plan().name() + "' allows " + maxStreams + " open streams at once; close one first"),
 						Map.of(RateLimitHeaders.RETRY_AFTER, "1")));

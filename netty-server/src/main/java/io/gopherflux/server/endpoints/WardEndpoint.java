@@ -37,6 +37,10 @@ import reactor.core.publisher.Mono;
  * failing past the restart limit, the stream ends with an {@code error} event. Each value's event
  * ID is its number (starts and pulses have none): a client resuming with {@code Last-Event-ID}
  * gets a new steward counting on from the value after it, and a 204 after the last.
+ * <p>
+ * Restarts are counted by the steward metrics ({@code gopherflux_steward_restarts_total}) and
+ * logged at debug level only: any client can start as many wards as its plan allows, and must not
+ * set the volume of the server's warnings.
  */
 public final class WardEndpoint implements Endpoint {
 
@@ -121,7 +125,9 @@ public final class WardEndpoint implements Endpoint {
 					.withScheduler(streaming.timers())
 					.withRestartPolicy(RestartPolicy.backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
 							.withLimit(10, Duration.ofSeconds(10)))
-					.withMetrics(new Recording(metrics, lastRestart));
+					.withMetrics(new Recording(metrics, lastRestart))
+					// Each request starts a steward: its restarts are counted, and logged only at debug level.
+					.withWarnOnRestart(false);
 			return Steward.of(config, new FlakyWard(new SplittableRandom(seed), lastRestart, streaming, first))
 					.start(timeout.dividedBy(2));
 		});

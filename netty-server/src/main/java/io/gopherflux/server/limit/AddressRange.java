@@ -55,6 +55,27 @@ public final class AddressRange {
 		return new AddressRange(mask(bytes, prefix), prefix, trimmed);
 	}
 
+	/**
+	 * The block of {@code prefix} bits that holds {@code address}, e.g. {@code 203.0.113.0/24} for
+	 * {@code 203.0.113.7} and 24; written in its canonical form, so that equal blocks print alike.
+	 *
+	 * @throws IllegalArgumentException if {@code prefix} does not fit the address
+	 */
+	public static AddressRange of(InetAddress address, int prefix) {
+		Objects.requireNonNull(address, "address");
+		byte[] bytes = address.getAddress();
+		if (prefix < 0 || prefix > bytes.length * 8) {
+			throw new IllegalArgumentException("prefix must be 0.." + bytes.length * 8 + ", was " + prefix);
+		}
+		byte[] network = mask(bytes, prefix);
+		try {
+			return new AddressRange(network, prefix, InetAddress.getByAddress(network).getHostAddress() + "/" + prefix);
+		}
+		catch (UnknownHostException e) {
+			throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
+		}
+	}
+
 	/** The address of a literal IPv4 or IPv6 text, or {@code null} if it is not one (never a DNS lookup). */
 	public static InetAddress literal(String text) {
 		if (text == null || text.isEmpty() || text.length() > 45) {

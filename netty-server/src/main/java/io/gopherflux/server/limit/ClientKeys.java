@@ -2,14 +2,20 @@ package io.gopherflux.server.limit;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
+import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
 
 /**
- * Who a request counts against: its {@code X-Api-Key} when it has one, else its address. The
- * address is the connection's peer, unless that peer is a trusted proxy: then
+ * Who a request counts against: its {@code X-Api-Key} when the server knows that key, else its
+ * address. A key the server does not know buys nothing: the request counts against its address
+ * (and is answered 401, see {@link #unknownApiKey()}), so that guessing keys spends the guesser's
+ * own budget. The address is the connection's peer, unless that peer is a trusted proxy: then
  * {@code X-Forwarded-For} is read from the right (the entry the nearest proxy appended) past every
  * trusted proxy, and the first untrusted address is the client. Entries left of it were written by
  * the client and could be anything, so they are never believed.
@@ -22,14 +28,19 @@ public final class ClientKeys {
 	public static final int MAX_API_KEY_LENGTH = 128;
 
 	private final List<AddressRange> trustedProxies;
+	private final Set<String> knownKeys;
 
-	/** @param trustedProxies the proxies whose {@code X-Forwarded-For} is believed */
-	public ClientKeys(List<AddressRange> trustedProxies) {
+	/**
+	 * @param trustedProxies the proxies whose {@code X-Forwarded-For} is believed
+	 * @param knownKeys      the API keys the server knows (those of the configuration)
+	 */
+	public ClientKeys(List<AddressRange> trustedProxies, Collection<String> knownKeys) {
 		this.trustedProxies = List.copyOf(Objects.requireNonNull(trustedProxies, "trustedProxies"));
+		this.knownKeys = Set.copyOf(Objects.requireNonNull(knownKeys, "knownKeys"));
 	}
 
 	/**
-	 * The client's key: {@code key:<api key>} or {@code ip:<address>}.
+	 * The client's key: {@code key:<api key>} for a known key, else {@code ip:<address>}.
 	 *
 	 * @param apiKey        the {@code X-Api-Key} field, or null
 	 * @param forwardedFor  the {@code X-Forwarded-For} field (all of them joined by commas), or null
@@ -39,9 +50,27 @@ public final class ClientKeys {
 	public String clientKey(String apiKey, String forwardedFor, InetSocketAddress remoteAddress) {
 		if (apiKey != null) {
 			checkApiKey(apiKey);
-			return "key:" + apiKey;
+			if (knownKeys.contains(apiKey)) {
+				return "key:" + apiKey;
+			}
 		}
 		return "ip:" + clientAddress(forwardedFor, remoteAddress);
+	}
+
+	/** Whether {@code apiKey} is present and not one the server knows: such a request is answered 401. */
+	public boolean unknown(String apiKey) {
+		return apiKey != null && !knownKeys.contains(apiKey);
+	}
+
+	/**
+	 * The answer to an unknown API key, once the request has been counted against its address: a
+	 * 401 that says nothing of which keys exist.
+	 */
+	public static ProblemException unknownApiKey() {
+		return new ProblemException(Problem.of(401, "unknown-api-key", "Unknown API key",
+				"the " + API_KEY + " is not a key of this service; send a valid key, or none to be served on the "
+						+ "anonymous plan"),
+				Map.of("WWW-Authenticate", "ApiKey header=\"" + API_KEY + "\""));
 	}
 
 	/** The client's address as text: see the class description. */

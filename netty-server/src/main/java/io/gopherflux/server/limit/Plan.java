@@ -10,17 +10,26 @@ import io.gopherflux.ratelimit.Limit;
 
 /**
  * What a client may do: its request quotas (all must admit a request, most restrictive first in
- * the header fields), the highest element rate of any one of its streams, and how many streams it
- * may have open at once.
+ * the header fields), the highest element rate of any one of its streams, how many streams it
+ * may have open at once, and how many workers one of its streams may fan out to.
  *
  * @param name       the plan's name, e.g. {@code free} or {@code paid}
  * @param quotas     the request tiers, at least one, with distinct names
  * @param streamRate the element rate cap of each stream; {@link Limit#INF} for none
  * @param maxStreams the most concurrent streams per client, at least 1
+ * @param maxWorkers the most workers a fanned-out stream of this plan may ask for, at least 1
  */
-public record Plan(String name, List<Quota> quotas, Limit streamRate, int maxStreams) {
+public record Plan(String name, List<Quota> quotas, Limit streamRate, int maxStreams, int maxWorkers) {
+
+	/** The workers of a plan that does not say: the free plan's. */
+	public static final int DEFAULT_MAX_WORKERS = 4;
 
 	private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,31}");
+
+	/** A plan allowing {@value #DEFAULT_MAX_WORKERS} workers per stream. */
+	public Plan(String name, List<Quota> quotas, Limit streamRate, int maxStreams) {
+		this(name, quotas, streamRate, maxStreams, DEFAULT_MAX_WORKERS);
+	}
 
 	/** @throws IllegalArgumentException naming the bad field */
 	public Plan {
@@ -47,32 +56,43 @@ public record Plan(String name, List<Quota> quotas, Limit streamRate, int maxStr
 		if (maxStreams < 1) {
 			throw new IllegalArgumentException("max streams of plan '" + name + "' must be at least 1, was " + maxStreams);
 		}
+		if (maxWorkers < 1) {
+			throw new IllegalArgumentException("max workers of plan '" + name + "' must be at least 1, was " + maxWorkers);
+		}
 	}
 
-	/** The anonymous default: 10 requests a second, 100 a minute, streams of at most 100 elements a second, 4 at once. */
+	/**
+	 * The anonymous default: 10 requests a second, 100 a minute, streams of at most 100 elements a
+	 * second, 4 at once, each fanning out to at most 4 workers.
+	 */
 	public static Plan free() {
 		return new Plan("free", List.of(Quota.parse("per-second:10/1s"), Quota.parse("per-minute:100/1m")),
-				Limit.of(100), 4);
+				Limit.of(100), 4, DEFAULT_MAX_WORKERS);
 	}
 
-	/** The paying default: 100 requests a second, 3,000 a minute, 10,000 elements a second, 32 streams. */
+	/** The paying default: 100 requests a second, 3,000 a minute, 10,000 elements a second, 32 streams, 16 workers. */
 	public static Plan paid() {
 		return new Plan("paid", List.of(Quota.parse("per-second:100/1s"), Quota.parse("per-minute:3000/1m")),
-				Limit.of(10_000), 32);
+				Limit.of(10_000), 32, 16);
 	}
 
 	/** The same plan with other quotas. */
 	public Plan withQuotas(List<Quota> quotas) {
-		return new Plan(name, quotas, streamRate, maxStreams);
+		return new Plan(name, quotas, streamRate, maxStreams, maxWorkers);
 	}
 
 	/** The same plan with another stream rate cap. */
 	public Plan withStreamRate(Limit streamRate) {
-		return new Plan(name, quotas, streamRate, maxStreams);
+		return new Plan(name, quotas, streamRate, maxStreams, maxWorkers);
 	}
 
 	/** The same plan with another cap on concurrent streams. */
 	public Plan withMaxStreams(int maxStreams) {
-		return new Plan(name, quotas, streamRate, maxStreams);
+		return new Plan(name, quotas, streamRate, maxStreams, maxWorkers);
+	}
+
+	/** The same plan with another cap on the workers of one stream. */
+	public Plan withMaxWorkers(int maxWorkers) {
+		return new Plan(name, quotas, streamRate, maxStreams, maxWorkers);
 	}
 }

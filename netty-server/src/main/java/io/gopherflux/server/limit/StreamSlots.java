@@ -13,6 +13,17 @@ public final class StreamSlots {
 
 	private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
 	private final AtomicInteger total = new AtomicInteger();
+	private final LimitMetrics metrics;
+
+	/** Slots that report nothing. */
+	public StreamSlots() {
+		this(LimitMetrics.noop());
+	}
+
+	/** @param metrics where refusals ({@link LimitMetrics.Refusal#TOO_MANY_STREAMS}) are counted */
+	public StreamSlots(LimitMetrics metrics) {
+		this.metrics = Objects.requireNonNull(metrics, "metrics");
+	}
 
 	/**
 	 * Takes a slot for {@code client} if it has fewer than {@code max} streams open.
@@ -24,6 +35,7 @@ public final class StreamSlots {
 	public boolean tryAcquire(String client, int max) {
 		Objects.requireNonNull(client, "client");
 		if (max < 1) {
+			metrics.refused(LimitMetrics.Refusal.TOO_MANY_STREAMS);
 			return false;
 		}
 		for (;;) {
@@ -34,6 +46,7 @@ public final class StreamSlots {
 				continue;
 			}
 			if (n >= max) {
+				metrics.refused(LimitMetrics.Refusal.TOO_MANY_STREAMS);
 				return false;
 			}
 			if (counter.compareAndSet(n, n + 1)) {
@@ -41,6 +54,20 @@ public final class StreamSlots {
 				return true;
 			}
 		}
+	}
+
+	/**
+	 * Whether {@code client} has fewer than {@code max} streams open, taking no slot: for a request
+	 * that asks what a stream would be without holding one open ({@code HEAD}). A client without
+	 * room is counted as refused, as {@link #tryAcquire} counts it.
+	 */
+	public boolean hasRoom(String client, int max) {
+		Objects.requireNonNull(client, "client");
+		if (active(client) >= max) {
+			metrics.refused(LimitMetrics.Refusal.TOO_MANY_STREAMS);
+			return false;
+		}
+		return true;
 	}
 
 	/** Gives back a slot taken by {@link #tryAcquire}. */

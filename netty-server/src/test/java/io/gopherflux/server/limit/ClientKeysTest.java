@@ -19,22 +19,43 @@ class ClientKeysTest {
 	static final InetSocketAddress PROXY = peer("10.0.0.1");
 
 	/** Trusts 10.0.0.0/8 and the IPv6 documentation block's first /48. */
-	final ClientKeys keys = new ClientKeys(List.of(AddressRange.parse("10.0.0.0/8"), AddressRange.parse("2001:db8:1::/48")));
+	final ClientKeys keys = new ClientKeys(List.of(AddressRange.parse("10.0.0.0/8"), AddressRange.parse("2001:db8:1::/48")),
+			List.of("abc-123_XYZ", "abc", "k".repeat(ClientKeys.MAX_API_KEY_LENGTH)));
 
 	static InetSocketAddress peer(String literal) {
 		return new InetSocketAddress(AddressRange.literal(literal), 40_000);
 	}
 
 	@Test
-	void nullProxiesAreRefused() {
-		assertThatNullPointerException().isThrownBy(() -> new ClientKeys(null)).withMessage("trustedProxies");
+	void nullArgumentsAreRefusedByName() {
+		assertThatNullPointerException().isThrownBy(() -> new ClientKeys(null, List.of())).withMessage("trustedProxies");
+		assertThatNullPointerException().isThrownBy(() -> new ClientKeys(List.of(), null)).withMessage("knownKeys");
 	}
 
 	@Test
-	void anApiKeyIsTheKeyWhateverTheAddress() {
+	void aKnownApiKeyIsTheKeyWhateverTheAddress() {
 		assertThat(keys.clientKey("abc-123_XYZ", null, CLIENT)).isEqualTo("key:abc-123_XYZ");
 		assertThat(keys.clientKey("abc", "198.51.100.1", PROXY)).isEqualTo("key:abc");
 		assertThat(keys.clientKey("abc", null, null)).isEqualTo("key:abc");
+	}
+
+	@Test
+	void anUnknownApiKeyIsNoClientTheAddressIs() {
+		assertThat(keys.clientKey("made-up", null, CLIENT)).isEqualTo("ip:203.0.113.7");
+		assertThat(keys.clientKey("ABC", "198.51.100.1", PROXY)).as("keys are case-sensitive").isEqualTo("ip:198.51.100.1");
+		assertThat(keys.unknown("made-up")).isTrue();
+		assertThat(keys.unknown("abc")).isFalse();
+		assertThat(keys.unknown(null)).as("no key is not an unknown key").isFalse();
+	}
+
+	@Test
+	void theAnswerToAnUnknownKeyIsA401ThatNamesNoKey() {
+		ProblemException e = ClientKeys.unknownApiKey();
+
+		assertThat(e.problem().status()).isEqualTo(401);
+		assertThat(e.problem().kind()).isEqualTo("unknown-api-key");
+		assertThat(e.problem().detail()).doesNotContain("abc");
+		assertThat(e.headers()).containsEntry("WWW-Authenticate", "ApiKey header=\"X-Api-Key\"");
 	}
 
 	@Test
@@ -125,7 +146,7 @@ class ClientKeysTest {
 
 	@Test
 	void withoutTrustedProxiesForwardedForNeverCounts() {
-		ClientKeys none = new ClientKeys(List.of());
+		ClientKeys none = new ClientKeys(List.of(), List.of());
 
 		assertThat(none.clientAddress("198.51.100.1", PROXY)).isEqualTo("10.0.0.1");
 	}

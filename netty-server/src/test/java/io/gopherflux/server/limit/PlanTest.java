@@ -71,9 +71,9 @@ class PlanTest {
 	@Test
 	void theBuiltInPlansAreAsDocumented() {
 		assertThat(Plan.free()).isEqualTo(new Plan("free",
-				List.of(Quota.parse("per-second:10/1s"), Quota.parse("per-minute:100/1m")), Limit.of(100), 4));
+				List.of(Quota.parse("per-second:10/1s"), Quota.parse("per-minute:100/1m")), Limit.of(100), 4, 4));
 		assertThat(Plan.paid()).isEqualTo(new Plan("paid",
-				List.of(Quota.parse("per-second:100/1s"), Quota.parse("per-minute:3000/1m")), Limit.of(10_000), 32));
+				List.of(Quota.parse("per-second:100/1s"), Quota.parse("per-minute:3000/1m")), Limit.of(10_000), 32, 16));
 	}
 
 	@Test
@@ -86,6 +86,12 @@ class PlanTest {
 		assertThat(free.withMaxStreams(9).maxStreams()).isEqualTo(9);
 		assertThat(free.withMaxStreams(9).quotas()).isEqualTo(free.quotas());
 		assertThatIllegalArgumentException().isThrownBy(() -> free.withMaxStreams(0));
+		assertThat(free.withMaxWorkers(2).maxWorkers()).isEqualTo(2);
+		assertThat(free.withMaxWorkers(2).withMaxStreams(9).maxWorkers()).as("kept by the other withers").isEqualTo(2);
+		assertThatIllegalArgumentException().isThrownBy(() -> free.withMaxWorkers(0))
+				.withMessage("max workers of plan 'free' must be at least 1, was 0");
+		assertThat(new Plan("gold", QUOTAS, Limit.of(1), 1).maxWorkers()).as("unless told, the free plan's")
+				.isEqualTo(Plan.DEFAULT_MAX_WORKERS);
 		assertThatIllegalArgumentException().isThrownBy(() -> free.withQuotas(List.of()));
 	}
 }

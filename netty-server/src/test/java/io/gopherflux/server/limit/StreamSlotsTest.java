@@ -24,6 +24,42 @@ class StreamSlotsTest {
 	@Test
 	void aNullClientIsRefused() {
 		assertThatNullPointerException().isThrownBy(() -> slots.tryAcquire(null, 1)).withMessage("client");
+		assertThatNullPointerException().isThrownBy(() -> slots.hasRoom(null, 1)).withMessage("client");
+	}
+
+	@Test
+	void hasRoomTakesNoSlotAndCountsAClientWithoutRoomAsRefused() throws ReflectiveOperationException {
+		AtomicInteger refused = new AtomicInteger();
+		StreamSlots counted = new StreamSlots(new LimitMetrics() {
+			@Override
+			public void refused(Refusal reason) {
+				assertThat(reason).isEqualTo(Refusal.TOO_MANY_STREAMS);
+				refused.incrementAndGet();
+			}
+
+			@Override
+			public void overflowed() {
+			}
+
+			@Override
+			public void connectionRefused() {
+			}
+
+			@Override
+			public void connectionClosed(Closure reason) {
+			}
+		});
+
+		assertThat(counted.hasRoom("ip:1", 1)).isTrue();
+		assertThat(counted.active()).isZero();
+		assertThat(counted.tryAcquire("ip:1", 1)).isTrue();
+		assertThat(counted.hasRoom("ip:1", 1)).isFalse();
+		assertThat(counted.hasRoom("ip:1", 2)).isTrue();
+		assertThat(counted.hasRoom("ip:2", 0)).isFalse();
+		assertThat(refused).hasValue(2);
+		assertThat(counted.active()).isEqualTo(1);
+		assertThat(slots.hasRoom("ip:9", 1)).isTrue();
+		assertThat(entries()).as("no entry made by asking").isZero();
 	}
 
 	@Test

@@ -106,10 +106,15 @@ final class Http {
 		}
 	}
 
-	/** The one plan, {@code free}, every client is on: {@code quotas}, no stream cap that could interfere. */
+	/**
+	 * The one plan, {@code free}, every client is on: {@code quotas}, no stream cap that could
+	 * interfere; every test client key is known (an unknown key would be a 401).
+	 */
 	static Plans onePlan(String quotas) {
 		List<Quota> parsed = Arrays.stream(quotas.split(",")).map(Quota::parse).toList();
 		Plan plan = new Plan("free", parsed, Limit.INF, 64);
-		return new Plans(Map.of("free", plan), "free", Map.of());
+		Map<String, String> keys = new LinkedHashMap<>();
+		RedisServers.knownKeys().forEach(key -> keys.put(key, "free"));
+		return new Plans(Map.of("free", plan), "free", keys);
 	}
 }

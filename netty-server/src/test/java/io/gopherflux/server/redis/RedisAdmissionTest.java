@@ -88,7 +88,7 @@ class RedisAdmissionTest {
 	@Test
 	void fourthRequestOfABurstIsRefusedWithRateLimitFieldsFromRedis() {
 		GopherfluxServer server = servers.onRedis("per-second:3/1s,per-minute:5/1m", FailurePolicy.FAIL_OPEN);
-		String client = uniqueKey("burst");
+		String client = uniqueKey();
 
 		// Normally the 4th is refused by the per-second quota; on a stalled machine the burst can
 		// outlast a per-second refill, and the per-minute quota refuses the 6th at the latest.
@@ -150,7 +150,7 @@ class RedisAdmissionTest {
 		GopherfluxServer viaRedis = servers.onRedis(quotas, FailurePolicy.FAIL_OPEN);
 		GopherfluxServer inMemory = servers.inMemory(quotas);
 		// One client key on both: each must count it from a full budget of its own.
-		String client = uniqueKey("countdown");
+		String client = uniqueKey();
 
 		List<Reply> fromRedis = Flux.range(0, 4).concatMap(i -> Http.get(viaRedis, LIMITED, client)).collectList()
 				.block(Duration.ofSeconds(30));
@@ -187,7 +187,7 @@ class RedisAdmissionTest {
 		String quotas = "per-second:100/1s,per-hour:5/1h";
 		GopherfluxServer a = servers.onRedis(quotas, FailurePolicy.FAIL_CLOSED);
 		GopherfluxServer b = servers.onRedis(quotas, FailurePolicy.FAIL_CLOSED);
-		String client = uniqueKey("shared");
+		String client = uniqueKey();
 
 		List<Reply> replies = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
@@ -210,7 +210,7 @@ class RedisAdmissionTest {
 		String quotas = "per-second:100/1s,per-hour:5/1h";
 		GopherfluxServer a = servers.onRedis(quotas, FailurePolicy.FAIL_CLOSED);
 		GopherfluxServer b = servers.onRedis(quotas, FailurePolicy.FAIL_CLOSED);
-		String client = uniqueKey("concurrent");
+		String client = uniqueKey();
 
 		List<Reply> replies = Flux.range(0, 16).flatMap(i -> Http.get(i % 2 == 0 ? a : b, LIMITED, client), 16)
 				.collectList().block(Duration.ofSeconds(30));

@@ -49,7 +49,7 @@ class RedisOutageTest {
 	@Test
 	void failOpenLimitsInProcessWhileRedisIsDownThenGoesBackToRedis() {
 		GopherfluxServer server = servers.onRedis("per-second:100/1s,per-hour:3/1h", FailurePolicy.FAIL_OPEN);
-		String client = uniqueKey("fail-open");
+		String client = uniqueKey();
 		Reply before = getNow(server, LIMITED, client);
 		assertThat(before.status()).isEqualTo(200);
 		assertThat(before.remaining("per-hour")).isEqualTo(2);
@@ -85,9 +85,9 @@ class RedisOutageTest {
 	}
 
 	@Test
-	void failClosedAnswers503WithALogIdWhileRedisIsDownThenGoesBackToRedis() {
+	void failClosedAnswers503WithTheOutagesLogIdWhileRedisIsDownThenGoesBackToRedis() {
 		GopherfluxServer server = servers.onRedis("per-second:100/1s,per-hour:100/1h", FailurePolicy.FAIL_CLOSED);
-		String client = uniqueKey("fail-closed");
+		String client = uniqueKey();
 		assertThat(getNow(server, LIMITED, client).status()).isEqualTo(200);
 
 		redis.kill();
@@ -108,7 +108,7 @@ class RedisOutageTest {
 			assertThat(reply.member("logId")).isNotBlank();
 			assertThat(reply.body()).doesNotContain("Exception", "redis://");
 		}
-		assertThat(during).extracting(r -> r.member("logId")).doesNotHaveDuplicates();
+		assertThat(during).extracting(r -> r.member("logId")).as("one outage, one logged line").containsOnly(during.get(0).member("logId"));
 		Reply health = getNow(server, "/health", null);
 		assertThat(health.status()).isEqualTo(200);
 		assertThat(health.member("limiter")).isEqualTo("redis-unavailable, fail-closed");

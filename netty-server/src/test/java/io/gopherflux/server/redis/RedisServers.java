@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import io.gopherflux.ratelimit.redis.FailurePolicy;
 import io.gopherflux.server.GopherfluxServer;
@@ -19,9 +21,27 @@ final class RedisServers implements AutoCloseable {
 		this.redis = redis;
 	}
 
-	/** A client key no other test uses: Redis keeps budgets between tests of a class. */
-	static String uniqueKey(String purpose) {
-		return purpose + "-" + UUID.randomUUID();
+	/** Test clients are API keys, which must be known to the servers: this run's, numbered. */
+	private static final String RUN = UUID.randomUUID().toString();
+	private static final int KEYS = 1_000;
+	private static final AtomicInteger NEXT = new AtomicInteger();
+
+	/** A client key no other test uses (Redis keeps budgets between tests of a class), known to every server. */
+	static String uniqueKey() {
+		int n = NEXT.getAndIncrement();
+		if (n >= KEYS) {
+			throw new IllegalStateException("the " + KEYS + " test client keys are used up");
+		}
+		return key(n);
+	}
+
+	/** Every key {@link #uniqueKey()} can hand out. */
+	static List<String> knownKeys() {
+		return IntStream.range(0, KEYS).mapToObj(RedisServers::key).toList();
+	}
+
+	private static String key(int n) {
+		return "client-" + RUN + "-" + n;
 	}
 
 	/** The Redis key of {@code apiKey}'s budget in one quota of the plan {@code free}. */
@@ -47,7 +67,7 @@ final class RedisServers implements AutoCloseable {
 
 	/** Waits, bounded, until a request of a throwaway client left its budget in Redis and Redis counts as available. */
 	void awaitDecidedInRedis(GopherfluxServer server) {
-		String probe = uniqueKey("warm-up");
+		String probe = uniqueKey();
 		Http.await("a request decided in Redis at " + redis.uri(), Duration.ofSeconds(20), () -> {
 			Http.getNow(server, Http.LIMITED, probe);
 			return !redis.commands().keys(budgetKey(probe, "*")).isEmpty() && "redis".equals(Http.limiterState(server));
