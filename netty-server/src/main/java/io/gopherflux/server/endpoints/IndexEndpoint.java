@@ -10,13 +10,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.gopherflux.server.http.Json;
+import io.gopherflux.server.live.LivePage;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
 /**
  * {@code GET /}: the endpoints, each with its method, path, parameters and a line on what it does,
- * as JSON.
+ * as JSON; or, for a browser, the live page ({@link LivePage}).
  */
 public final class IndexEndpoint implements Endpoint {
 
@@ -38,6 +39,10 @@ public final class IndexEndpoint implements Endpoint {
 
 	@Override
 	public Publisher<Void> handle(Exchange exchange) {
+		return LivePage.orJson(exchange.request(), exchange.response(), () -> json(exchange));
+	}
+
+	private Publisher<Void> json(Exchange exchange) {
 		List<Object> endpoints = new ArrayList<>();
 		for (Entry entry : entries.get()) {
 			Map<String, Object> json = new LinkedHashMap<>();
