@@ -36,6 +36,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.reactive.RedisAdvancedClusterReactiveCommands;
 import io.lettuce.core.cluster.event.AskRedirectionEvent;
 import io.lettuce.core.cluster.event.MovedRedirectionEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.event.Event;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -80,7 +81,6 @@ class RedisClusterHarnessTest {
 	@BeforeAll
 	static void start() {
 		cluster = RedisCluster.start();
-		System.out.println("RedisClusterHarnessTest: cluster started in " + cluster.startDuration().toMillis() + " ms");
 		// Shared resources, as an application would hand them to the limiter.
 		resources = DefaultClientResources.create();
 		client = RedisClusterClient.create(resources, cluster.seeds());
@@ -91,6 +91,8 @@ class RedisClusterHarnessTest {
 						.adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
 						.enablePeriodicRefresh(Duration.ofSeconds(1))
 						.build())
+				// A failed master would otherwise stay in the client's view, with commands waiting on its connection.
+				.nodeFilter(node -> !(node.is(NodeFlag.FAIL) || node.is(NodeFlag.EVENTUAL_FAIL) || node.is(NodeFlag.NOADDR)))
 				.build());
 		connection = client.connect();
 	}
