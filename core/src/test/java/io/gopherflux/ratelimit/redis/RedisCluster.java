@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Assumptions;
  * {@link #start()} returns once every node says {@code cluster_state:ok}, every slot is covered,
  * all nodes agree on who owns what and every replica is in sync with its master. The nodes count
  * one another failed after {@link #NODE_TIMEOUT}, so that a replica takes over a killed master's
- * slots in about two seconds ({@link #killMaster(Node)}); a killed node can rejoin as a replica
+ * slots within a few seconds ({@link #killMaster(Node)}); a killed node can rejoin as a replica
  * ({@link #restart(Node)}); a slot can be moved between masters, whole or step by step, to make
  * clients meet {@code MOVED} and {@code ASK} ({@link #moveSlot(int, Node)},
  * {@link #startMigration(int, Node)}). Every wait is bounded by {@link #SETTLE} and polls.
@@ -78,8 +78,8 @@ final class RedisCluster implements AutoCloseable {
 
 	/**
 	 * How long a node may be silent before the others count it failed: short, so that a failover
-	 * takes about two seconds, and still long enough that a busy machine does not fail a node over
-	 * on its own.
+	 * takes a few seconds (2-4 s measured here), and still long enough that a busy machine does
+	 * not fail a node over on its own.
 	 */
 	static final Duration NODE_TIMEOUT = Duration.ofMillis(1500);
 
