@@ -40,11 +40,16 @@ final class ClusterEndpoint extends RedisEndpoint<StatefulRedisClusterConnection
 	static final Predicate<RedisClusterNode> LIVE_NODES =
 			node -> !(node.is(NodeFlag.FAIL) || node.is(NodeFlag.EVENTUAL_FAIL) || node.is(NodeFlag.NOADDR));
 
-	/** The own client's safety net: its view is refreshed this often even when nothing triggers a refresh. */
-	static final Duration PERIODIC_REFRESH = Duration.ofSeconds(30);
+	/**
+	 * How often the own client reloads its view of the topology. Adaptive refreshes alone (on MOVED,
+	 * reconnects, an uncovered slot) were seen to miss the promotion of a replica for the whole
+	 * period when they fired before it (a 30 s period meant 30 s of failure policy), so the view is
+	 * also reloaded this often: a CLUSTER NODES per node, a few commands a second at most.
+	 */
+	static final Duration PERIODIC_REFRESH = Duration.ofSeconds(2);
 
-	/** Lettuce's adaptive refreshes, by default at most one per this long: a failover would go unseen that long. */
-	private static final Duration SLOW_ADAPTIVE_REFRESH = Duration.ofSeconds(30);
+	/** An application's client refreshing its view less often than this, or never, is pointed at when the limiters are made. */
+	static final Duration SLOW_PERIODIC_REFRESH = Duration.ofSeconds(10);
 
 	private ClusterEndpoint(String display, Supplier<CompletableFuture<StatefulRedisClusterConnection<String, String>>> connect,
 			StatefulRedisClusterConnection<String, String> lent, List<Supplier<Future<?>>> shutdowns,
@@ -100,21 +105,23 @@ final class ClusterEndpoint extends RedisEndpoint<StatefulRedisClusterConnection
 
 	/**
 	 * What in the application's client options makes a failover slow to get over, or {@code null}
-	 * if nothing: a view refreshed neither periodically nor soon after a trigger keeps sending a
-	 * failed master's slots to it (or to nobody) for up to Lettuce's 30 s.
+	 * if nothing: a view not refreshed periodically, or seldom, can keep a failed master's slots on
+	 * the failed master (or on nobody) after its replica took over, until the next refresh; adaptive
+	 * refreshes alone do not always see the promotion.
 	 */
 	static String slowFailoverAdvice(ClientOptions options) {
 		if (!(options instanceof ClusterClientOptions cluster)) {
 			return null;
 		}
 		ClusterTopologyRefreshOptions refresh = cluster.getTopologyRefreshOptions();
-		if (refresh.isPeriodicRefreshEnabled() || refresh.getAdaptiveRefreshTimeout().compareTo(SLOW_ADAPTIVE_REFRESH) < 0) {
+		if (refresh.isPeriodicRefreshEnabled() && refresh.getRefreshPeriod().compareTo(SLOW_PERIODIC_REFRESH) <= 0) {
 			return null;
 		}
-		return "the cluster client refreshes its topology neither periodically nor more often than every "
-				+ refresh.getAdaptiveRefreshTimeout().toSeconds() + " s after a trigger, so after a failover its "
-				+ "view may send a failed master's slots nowhere for that long; set ClusterTopologyRefreshOptions"
-				+ ".adaptiveRefreshTriggersTimeout to about a second and enable a periodic refresh, and consider "
+		return "the cluster client refreshes its topology "
+				+ (refresh.isPeriodicRefreshEnabled() ? "only every " + refresh.getRefreshPeriod().toSeconds() + " s" : "not periodically")
+				+ ", so after a failover its view may keep a failed master's slots on the failed master, or on no node, "
+				+ "until the next refresh, and the failure policy decides meanwhile; enable "
+				+ "ClusterTopologyRefreshOptions.enablePeriodicRefresh(a few seconds) and consider "
 				+ "ClusterClientOptions.nodeFilter dropping failed nodes";
 	}
 

@@ -86,11 +86,11 @@ import reactor.util.Loggers;
  * <li>A call in flight when the master died may be sent again by Lettuce to the new master and
  * run twice: that takes tokens twice, and admits less, never more.</li>
  * </ul>
- * For a quick recovery, the application's {@link RedisClusterClient} should drop failed nodes
- * from its view ({@code ClusterClientOptions.nodeFilter}) and refresh its topology soon after a
- * trigger ({@code ClusterTopologyRefreshOptions.adaptiveRefreshTriggersTimeout} about a second) or
- * periodically; the limiters' own client does, and a warning is logged at creation when the
- * application's client does neither.
+ * For a quick recovery, the application's {@link RedisClusterClient} should refresh its topology
+ * periodically, every few seconds ({@code ClusterTopologyRefreshOptions.enablePeriodicRefresh}:
+ * Lettuce's adaptive refreshes alone can miss the promotion), and drop failed nodes from its view
+ * ({@code ClusterClientOptions.nodeFilter}); the limiters' own client does both, and a warning is
+ * logged at creation when the application's client refreshes seldom or never.
  */
 public final class RedisRateLimiters implements AutoCloseable {
 
