@@ -66,16 +66,22 @@ final class ScriptRunner {
 			return CompletableFuture.failedFuture(new IllegalStateException("the Redis rate limiters on " + endpoint.display() + " are closed"));
 		}
 		long start = clock.nanoTime();
+		long triedFrom = scheduler.now(TimeUnit.NANOSECONDS);
 		CompletableFuture<RedisClusterAsyncCommands<String, String>> commands = endpoint.commands();
 		CompletableFuture<T> call = commands.isDone() && !commands.isCompletedExceptionally()
-				? this.<T>attempt(commands.join(), script, type, keys, args, start).toCompletableFuture()
-				: commands.thenCompose(redis -> this.<T>attempt(redis, script, type, keys, args, start));
+				? this.<T>attempt(commands.join(), script, type, keys, args, start, triedFrom).toCompletableFuture()
+				: commands.thenCompose(redis -> this.<T>attempt(redis, script, type, keys, args, start, triedFrom));
 		call.thenRun(() -> metrics.roundTrip(clock.nanoTime() - start));
 		return call;
 	}
 
+	/**
+	 * One try; {@code start} is on the configured clock (which times round trips), {@code triedFrom}
+	 * on the scheduler's, which also runs the delays: the clock may be one a test holds still, and
+	 * then only the scheduler's time bounds the tries.
+	 */
 	private <T> CompletionStage<T> attempt(RedisClusterAsyncCommands<String, String> redis, GcraScript script,
-			ScriptOutputType type, String[] keys, String[] args, long start) {
+			ScriptOutputType type, String[] keys, String[] args, long start, long triedFrom) {
 		return redis.<T>evalsha(script.sha1, type, keys, args).exceptionallyCompose(e -> {
 			Throwable failure = FailureKind.unwrap(e);
 			if (failure instanceof RedisNoScriptException) {
@@ -85,8 +91,8 @@ final class ScriptRunner {
 			return CompletableFuture.failedStage(failure);
 		}).exceptionallyCompose(e -> {
 			Throwable failure = FailureKind.unwrap(e);
-			if (tryAgain(failure) && clock.nanoTime() - start + TRY_AGAIN_DELAY.toNanos() < tryAgainForNanos) {
-				return later().thenCompose(v -> attempt(redis, script, type, keys, args, start));
+			if (tryAgain(failure) && scheduler.now(TimeUnit.NANOSECONDS) - triedFrom + TRY_AGAIN_DELAY.toNanos() < tryAgainForNanos) {
+				return later().thenCompose(v -> attempt(redis, script, type, keys, args, start, triedFrom));
 			}
 			return CompletableFuture.failedStage(failure);
 		});
