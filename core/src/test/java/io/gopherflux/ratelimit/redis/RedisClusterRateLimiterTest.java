@@ -193,8 +193,9 @@ class RedisClusterRateLimiterTest {
 	void hostileKeysKeepEveryTierInOneSlotAndABudgetOfTheirOwn() {
 		RecordingRedisMetrics metrics = new RecordingRedisMetrics();
 		// One failure would make Redis unavailable, and any error refuses: a broken hash tag could not hide.
+		// A prefix of its own: some hostile keys (client-1) are ordinary keys another test used, whose TATs may still live.
 		try (RedisRateLimiters limiters = RedisRateLimiters.create(own(metrics).timeout(Duration.ofSeconds(5))
-				.failureThreshold(1).failurePolicy(FailurePolicy.FAIL_CLOSED).build())) {
+				.keyPrefix("gopherflux:hostile:").failureThreshold(1).failurePolicy(FailurePolicy.FAIL_CLOSED).build())) {
 			Topology topology = cluster.topology();
 			Set<String> redisKeys = new HashSet<>();
 			Set<Node> owners = new HashSet<>();
