@@ -1,23 +1,21 @@
 package io.gopherflux.ratelimit.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
-import io.gopherflux.ratelimit.LocalRateLimiter;
 import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.ratelimit.MultiLimiter;
 import io.gopherflux.ratelimit.RateLimiter;
 import io.gopherflux.ratelimit.RateLimiterMetrics;
 import io.gopherflux.ratelimit.Reservation;
 import io.gopherflux.ratelimit.TokenBucket;
-import io.gopherflux.ratelimit.TokenBucketConfig;
 import io.lettuce.core.ScriptOutputType;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * A budget kept in Redis and shared by every process that names the same key and tiers: the
@@ -28,7 +26,9 @@ import reactor.core.scheduler.Scheduler;
  * <p>
  * <b>One round trip per decision.</b> Every tier is checked and updated by one Lua script, run
  * with EVALSHA (and sent in full with EVAL when Redis has forgotten it): all tiers grant or none
- * is charged. Keys expire when their bucket is full again, so idle budgets cost no memory.
+ * is charged. Keys expire when their bucket is full again, so idle budgets cost no memory. On a
+ * Redis Cluster all the tiers' keys share one hash tag, whatever the key (see {@link #keys()}), so
+ * the script runs on the master of that slot, in one round trip, on that master's clock.
  * <p>
  * <b>Asynchronous, as every {@link RateLimiter}.</b> Asking Redis is I/O, so the one decision,
  * {@link #reserve(int, Duration)}, is a {@link Mono} of one round trip that never blocks, on any
@@ -43,7 +43,8 @@ import reactor.core.scheduler.Scheduler;
  * trip. (A {@link MultiLimiter} combines only limiters of this process.)
  * <p>
  * <b>Without Redis</b> (unreachable, failing, or slower than the timeout) the
- * {@link FailurePolicy} of the configuration decides at once; see {@link RedisRateLimiters}.
+ * {@link FailurePolicy} of the configuration decides: each call that fails, and every call at once
+ * while Redis counts as unavailable; see {@link RedisRateLimiters}.
  * No {@code Mono} of it fails under {@link FailurePolicy#FAIL_OPEN}; under
  * {@link FailurePolicy#FAIL_CLOSED} they fail with {@link RateLimiterUnavailableException}.
  * <p>
@@ -52,62 +53,29 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class RedisRateLimiter implements RateLimiter {
 
-	/** Waits longer than {@link RateLimiter#LONGEST_WAIT}, in the scripts' microseconds, are never granted. */
-	static final double MAX_WAIT_MICROS = LONGEST_WAIT.toNanos() / 1e3;
+	private static final Logger LOG = Loggers.getLogger(RedisRateLimiter.class);
 
-	private final RedisRateLimiters redis;
+	private final Budget budget;
 	private final RedisRateLimiterConfig config;
 	private final RateLimiterMetrics metrics;
-	private final String key;
-	/** Most restrictive first, as {@link MultiLimiter} keeps them. */
-	private final List<Tier> tiers;
-	/** The Redis keys of the tiers that limit (infinite tiers have none). */
-	private final String[] keys;
-	/** Per limiting tier: interval and tolerance, in µs, as the reserve script reads them. */
-	private final String[] tierArgs;
-	/** Per limiting tier: interval in µs, as the give-back script reads it. */
-	private final String[] intervals;
-	/** Per limiting tier: interval and tolerance in µs, to read tokens from TATs. */
-	private final double[] intervalMicros;
-	private final double[] toleranceMicros;
-	private final Limit limit;
-	private final int burst;
+	private final ScriptRunner scripts;
+	private final RedisAvailability availability;
+	private final FallbackBuckets fallbacks;
 
-	RedisRateLimiter(RedisRateLimiters redis, String key, List<Tier> tiers) {
-		this.redis = redis;
-		this.config = redis.config();
+	RedisRateLimiter(Budget budget, RedisRateLimiterConfig config, ScriptRunner scripts, RedisAvailability availability,
+			FallbackBuckets fallbacks) {
+		this.budget = budget;
+		this.config = config;
 		this.metrics = config.metrics();
-		this.key = key;
-		List<Tier> sorted = new ArrayList<>(tiers);
-		sorted.sort(Comparator.comparing(Tier::limit));
-		this.tiers = List.copyOf(sorted);
-		List<Tier> limiting = sorted.stream().filter(t -> !t.limit().isInfinite()).toList();
-		this.keys = new String[limiting.size()];
-		this.tierArgs = new String[2 * limiting.size()];
-		this.intervals = new String[limiting.size()];
-		this.intervalMicros = new double[limiting.size()];
-		this.toleranceMicros = new double[limiting.size()];
-		int minBurst = Integer.MAX_VALUE;
-		for (int i = 0; i < limiting.size(); i++) {
-			Tier tier = limiting.get(i);
-			// The hash tag keeps a budget's keys in one slot of a Redis Cluster, as one script needs.
-			keys[i] = config.keyPrefix() + "{" + key + "}:" + tier.name();
-			double interval = tier.intervalMicros();
-			intervalMicros[i] = interval;
-			toleranceMicros[i] = interval * tier.burst();
-			intervals[i] = Double.toString(interval);
-			tierArgs[2 * i] = intervals[i];
-			tierArgs[2 * i + 1] = Double.toString(toleranceMicros[i]);
-			minBurst = Math.min(minBurst, tier.burst());
-		}
-		this.limit = this.tiers.get(0).limit();
-		this.burst = minBurst;
+		this.scripts = scripts;
+		this.availability = availability;
+		this.fallbacks = fallbacks;
 	}
 
 	/** The key this budget is stored under (before the prefix and tier names), as its name. */
 	@Override
 	public String name() {
-		return key;
+		return budget.key;
 	}
 
 	/**
@@ -116,28 +84,28 @@ public final class RedisRateLimiter implements RateLimiter {
 	 * @return the tiers
 	 */
 	public List<Tier> tiers() {
-		return tiers;
+		return budget.tiers;
 	}
 
 	/**
-	 * The Redis keys of the tiers that limit, most restrictive first.
+	 * The Redis keys of the tiers that limit, most restrictive first: all in one Redis Cluster slot.
 	 *
 	 * @return the keys, with their prefix
 	 */
 	public List<String> keys() {
-		return List.of(keys);
+		return List.of(budget.keys);
 	}
 
 	/** The most restrictive tier's limit. */
 	@Override
 	public Limit limit() {
-		return limit;
+		return budget.limit;
 	}
 
 	/** The smallest burst of the tiers that limit ({@link Integer#MAX_VALUE} if none does). */
 	@Override
 	public int burst() {
-		return burst;
+		return budget.burst;
 	}
 
 	@Override
@@ -149,12 +117,12 @@ public final class RedisRateLimiter implements RateLimiter {
 	 * A {@link Mono} that, on each subscription, reserves {@code permits} tokens in every tier if
 	 * the wait for them is at most {@code maxWait}, after one round trip to Redis, and emits the
 	 * reservation (not {@link Reservation#ok() ok} if nothing was taken) with the tokens each tier
-	 * has left. Waits for Redis at most the configured timeout. While Redis is unavailable the
-	 * failure policy answers at once: an in-process bucket's answer ({@link FailurePolicy#FAIL_OPEN}),
-	 * or an error, {@link RateLimiterUnavailableException} ({@link FailurePolicy#FAIL_CLOSED}).
-	 * Cancelling it while Redis is deciding gives back whatever Redis reserved, once it has. More
-	 * permits than the {@link #burst()}, or tiers that are all unlimited, are decided without asking
-	 * Redis.
+	 * has left. Waits for Redis at most the configured timeout. While Redis is unavailable, and for
+	 * a call that fails, the failure policy answers at once: an in-process bucket's answer
+	 * ({@link FailurePolicy#FAIL_OPEN}), or an error, {@link RateLimiterUnavailableException}
+	 * ({@link FailurePolicy#FAIL_CLOSED}). Cancelling it while Redis is deciding gives back whatever
+	 * Redis reserved, once it has. More permits than the {@link #burst()}, or tiers that are all
+	 * unlimited, are decided without asking Redis.
 	 * <p>
 	 * With {@code maxWait} zero it is Go's {@code AllowN} with more to tell: what a server needs for
 	 * {@code Retry-After} (the {@link Reservation#delay() delay} of a refusal) and the
@@ -175,23 +143,20 @@ public final class RedisRateLimiter implements RateLimiter {
 	 */
 	private Mono<TieredReservation> decide(int permits, long maxWaitNanos) {
 		return Mono.defer(() -> {
-			if (keys.length == 0) {
+			if (budget.keys.length == 0) {
 				metrics.granted(permits);
-				return Mono.just(new Granted(this, permits, 0, 0, 0, null, tokens(0, null)));
+				return Mono.just(new Granted(this, permits, 0, 0, 0, 0, null, budget.tokens(0, null)));
 			}
-			if (permits > burst) {
+			if (permits > budget.burst) {
 				metrics.denied(permits);
 				return Mono.just(new Denied(permits, Long.MAX_VALUE, List.of()));
 			}
-			if (!redis.available()) {
-				return degraded(permits, maxWaitNanos, redis.lastFailure());
+			if (!availability.available()) {
+				return degraded(permits, maxWaitNanos, availability.lastFailure());
 			}
-			int generation = redis.generation();
-			String[] args = new String[2 + tierArgs.length];
-			args[0] = Integer.toString(permits);
-			args[1] = Double.toString(maxWaitNanos == Long.MAX_VALUE ? MAX_WAIT_MICROS : Math.min(MAX_WAIT_MICROS, maxWaitNanos / 1e3));
-			System.arraycopy(tierArgs, 0, args, 2, tierArgs.length);
-			CompletableFuture<List<Object>> call = redis.run(GcraScript.RESERVE, ScriptOutputType.MULTI, keys, args);
+			int generation = availability.generation();
+			CompletableFuture<List<Object>> call = scripts.run(GcraScript.RESERVE, ScriptOutputType.MULTI, budget.keys,
+					budget.reserveArgs(permits, maxWaitNanos));
 			Pending pending = new Pending(call);
 			return Mono.fromFuture(call, true)
 					.timeout(config.timeout(), config.scheduler())
@@ -199,59 +164,36 @@ public final class RedisRateLimiter implements RateLimiter {
 					.doOnCancel(pending::abandon)
 					.onErrorResume(e -> {
 						pending.abandon();
-						redis.failed(e, generation);
-						return degraded(permits, maxWaitNanos, RedisRateLimiters.unwrap(e));
+						Throwable failure = FailureKind.unwrap(e);
+						failed(failure, generation);
+						return degraded(permits, maxWaitNanos, failure);
 					});
 		});
 	}
 
+	/** A call failed: an outage counts towards Redis's unavailability; an error of this call alone does not. */
+	private void failed(Throwable failure, int generation) {
+		if (FailureKind.of(failure) == FailureKind.OUTAGE) {
+			availability.failed(failure, generation);
+		}
+		else {
+			LOG.debug("Redis rate limiting '{}': a call for budget '{}' failed on its own ({}); the failure policy decides it",
+					config.name(), budget.key, failure.toString());
+		}
+	}
+
 	/** What the failure policy says while Redis cannot. */
 	private Mono<TieredReservation> degraded(int permits, long maxWaitNanos, Throwable cause) {
-		if (redis.closed()) {
+		if (availability.closed() || scripts.closed()) {
 			return Mono.error(new IllegalStateException("RedisRateLimiters '" + config.name() + "' is closed"));
 		}
 		config.redisMetrics().degraded(permits);
 		if (config.failurePolicy() == FailurePolicy.FAIL_CLOSED) {
-			return Mono.error(new RateLimiterUnavailableException(key, redis.display(), permits, cause));
+			return Mono.error(new RateLimiterUnavailableException(budget.key, scripts.display(), permits, cause));
 		}
-		LocalRateLimiter fallback = redis.fallback(this);
-		Reservation local = fallback.reserveNow(permits, Duration.ofNanos(maxWaitNanos));
+		FallbackBuckets.Local local = fallbacks.reserve(budget, permits, Duration.ofNanos(maxWaitNanos));
 		report(local);
-		return Mono.just(new Local(local, localTokens(fallback)));
-	}
-
-	/** The tokens of the fallback's buckets, in the order of {@link #tiers()} (a {@link MultiLimiter} sorts them the same way). */
-	private static List<Double> localTokens(LocalRateLimiter fallback) {
-		List<Double> tokens = new ArrayList<>();
-		for (LocalRateLimiter limiter : fallback instanceof MultiLimiter multi ? multi.limiters() : List.of(fallback)) {
-			tokens.add(((TokenBucket) limiter).tokens());
-		}
-		return List.copyOf(tokens);
-	}
-
-	/**
-	 * The tokens of every tier at {@code nowMicros} given the TATs of the limiting ones ({@code null}:
-	 * all full): a bucket is full {@code tolerance} ahead of its TAT, and one token is one interval.
-	 */
-	private List<Double> tokens(double nowMicros, double[] tats) {
-		Double[] tokens = new Double[tiers.size()];
-		int limiting = 0;
-		for (int i = 0; i < tokens.length; i++) {
-			if (tiers.get(i).limit().isInfinite()) {
-				tokens[i] = Double.POSITIVE_INFINITY;
-			}
-			else {
-				double ahead = tats == null ? 0 : Math.max(0, tats[limiting] - nowMicros);
-				double exact = (toleranceMicros[limiting] - ahead) / intervalMicros[limiting];
-				// TATs are doubles of microseconds, and Redis's clock is no finer: a count within one
-				// microsecond's worth of tokens of a whole number (2 read as 1.9999999) is that number.
-				double whole = Math.rint(exact);
-				double oneMicrosecond = Math.min(1e-3, 1 / intervalMicros[limiting]);
-				tokens[i] = Math.abs(exact - whole) <= oneMicrosecond ? whole : exact;
-				limiting++;
-			}
-		}
-		return List.of(tokens);
+		return Mono.just(local);
 	}
 
 	private void report(Reservation r) {
@@ -264,43 +206,18 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 	}
 
-	/** The in-process stand-in for this budget: the same tiers in {@link TokenBucket}s, full. */
-	LocalRateLimiter newLocalLimiter() {
-		List<TokenBucket> buckets = new ArrayList<>(tiers.size());
-		for (Tier tier : tiers) {
-			// Decisions are reported by this limiter, once per request rather than once per tier.
-			buckets.add(TokenBucket.of(TokenBucketConfig.builder(tier.limit(), tier.burst())
-					.name(key + ":" + tier.name())
-					.scheduler(config.scheduler())
-					.clock(config.clock())
-					.build()));
-		}
-		return buckets.size() == 1 ? buckets.get(0) : MultiLimiter.of(buckets);
-	}
-
-	String fallbackKey() {
-		return String.join(",", keys);
-	}
-
 	/**
 	 * Gives a granted reservation's tokens back in Redis; fire and forget, bounded by the timeout.
 	 * Tried even while Redis is marked unavailable (a late answer to a timed-out call is given back
 	 * this way); if it fails the tokens stay taken, and the budget errs on the side of admitting less.
 	 */
 	void giveBack(Granted r, boolean evenIfDue) {
-		if (redis.closed()) {
+		if (scripts.closed()) {
 			return;
 		}
-		int generation = redis.generation();
-		String[] args = new String[3 + 2 * keys.length];
-		args[0] = Double.toString(r.actMicros);
-		args[1] = evenIfDue ? "1" : "0";
-		args[2] = Integer.toString(r.permits);
-		for (int i = 0; i < keys.length; i++) {
-			args[3 + 2 * i] = intervals[i];
-			args[4 + 2 * i] = r.tats[i];
-		}
-		CompletableFuture<String> call = redis.run(GcraScript.GIVE_BACK, ScriptOutputType.VALUE, keys, args);
+		int generation = availability.generation();
+		CompletableFuture<String> call = scripts.run(GcraScript.GIVE_BACK, ScriptOutputType.VALUE, budget.keys,
+				budget.giveBackArgs(r.actMicros, evenIfDue, r.permits, r.tats));
 		Mono.fromFuture(call, true)
 				.timeout(config.timeout(), config.scheduler())
 				.subscribe(tokens -> {
@@ -308,12 +225,12 @@ public final class RedisRateLimiter implements RateLimiter {
 					if (returned > 0) {
 						metrics.returned(returned);
 					}
-				}, e -> redis.failed(e, generation));
+				}, e -> failed(FailureKind.unwrap(e), generation));
 	}
 
 	@Override
 	public String toString() {
-		return "RedisRateLimiter[" + key + ", " + tiers + "]";
+		return "RedisRateLimiter[" + budget.key + ", " + budget.tiers + "]";
 	}
 
 	/**
@@ -337,7 +254,7 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 
 		TieredReservation deliver(int permits, long maxWaitNanos, List<Object> reply) {
-			TieredReservation r = parse(permits, maxWaitNanos, reply);
+			TieredReservation r = decision(permits, maxWaitNanos, budget.parse(reply));
 			if (STATE.compareAndSet(this, WAITING, DELIVERED)) {
 				report(r);
 			}
@@ -348,32 +265,21 @@ public final class RedisRateLimiter implements RateLimiter {
 		void abandon() {
 			if (STATE.compareAndSet(this, WAITING, ABANDONED)) {
 				call.thenAccept(reply -> {
-					Reservation r = parse(1, 0, reply);
-					if (r instanceof Granted g) {
+					if (decision(1, 0, budget.parse(reply)) instanceof Granted g) {
 						g.undo();
 					}
 				});
 			}
 		}
 
-		private TieredReservation parse(int permits, long maxWaitNanos, List<Object> reply) {
-			boolean granted = ((Long) reply.get(0)) == 1L;
-			double waitMicros = Double.parseDouble((String) reply.get(1));
-			double now = Double.parseDouble((String) reply.get(2));
-			String[] tats = new String[keys.length];
-			double[] tatMicros = new double[keys.length];
-			for (int i = 0; i < tats.length; i++) {
-				tats[i] = (String) reply.get(3 + i);
-				tatMicros[i] = Double.parseDouble(tats[i]);
+		private TieredReservation decision(int permits, long maxWaitNanos, Budget.Reply reply) {
+			if (!reply.granted()) {
+				long needed = maxWaitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.ceil(reply.waitMicros() * 1e3);
+				return new Denied(permits, needed, reply.tokens());
 			}
-			List<Double> tokens = tokens(now, tatMicros);
-			if (!granted) {
-				long needed = maxWaitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.ceil(waitMicros * 1e3);
-				return new Denied(permits, needed, tokens);
-			}
-			long waitNanos = waitMicros <= 0 ? 0 : (long) Math.ceil(waitMicros * 1e3);
-			return new Granted(RedisRateLimiter.this, permits, waitNanos, config.clock().nanoTime(),
-					now + Math.max(0, waitMicros), tats, tokens);
+			long waitNanos = reply.waitMicros() <= 0 ? 0 : (long) Math.ceil(reply.waitMicros() * 1e3);
+			return new Granted(RedisRateLimiter.this, permits, waitNanos, config.clock().nanoTime(), reply.nowMicros(),
+					reply.nowMicros() + Math.max(0, reply.waitMicros()), reply.tats(), reply.tokens());
 		}
 	}
 
@@ -385,6 +291,8 @@ public final class RedisRateLimiter implements RateLimiter {
 		final long waitNanos;
 		/** When Redis's answer arrived, on the configured clock: the wait counts down from here. */
 		final long receivedAt;
+		/** When Redis decided, in the scripts' microseconds on its clock (the clock of the master owning the keys). */
+		final double redisNowMicros;
 		/** When the holder may act, in the scripts' microseconds on Redis's clock. */
 		final double actMicros;
 		/** Per limiting tier, the TAT right after this reservation, as Redis wrote it; {@code null} when unlimited. */
@@ -394,12 +302,13 @@ public final class RedisRateLimiter implements RateLimiter {
 		volatile int cancelled;
 		static final AtomicIntegerFieldUpdater<Granted> CANCELLED = AtomicIntegerFieldUpdater.newUpdater(Granted.class, "cancelled");
 
-		Granted(RedisRateLimiter limiter, int permits, long waitNanos, long receivedAt, double actMicros, String[] tats,
-				List<Double> tokens) {
+		Granted(RedisRateLimiter limiter, int permits, long waitNanos, long receivedAt, double redisNowMicros, double actMicros,
+				String[] tats, List<Double> tokens) {
 			this.limiter = limiter;
 			this.permits = permits;
 			this.waitNanos = waitNanos;
 			this.receivedAt = receivedAt;
+			this.redisNowMicros = redisNowMicros;
 			this.actMicros = actMicros;
 			this.tats = tats;
 			this.tokens = tokens;
@@ -449,7 +358,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
 		@Override
 		public String toString() {
-			return "Reservation[" + limiter.key + ", " + permits + " permit(s), wait " + Duration.ofNanos(waitNanos) + "]";
+			return "Reservation[" + limiter.budget.key + ", " + permits + " permit(s), wait " + Duration.ofNanos(waitNanos) + "]";
 		}
 	}
 
@@ -468,35 +377,6 @@ public final class RedisRateLimiter implements RateLimiter {
 
 		@Override
 		public void cancel() {
-		}
-	}
-
-	/** A decision of the in-process fallback, with its buckets' tokens. */
-	record Local(Reservation reservation, List<Double> tokens) implements TieredReservation {
-
-		@Override
-		public boolean ok() {
-			return reservation.ok();
-		}
-
-		@Override
-		public int permits() {
-			return reservation.permits();
-		}
-
-		@Override
-		public long delayNanos() {
-			return reservation.delayNanos();
-		}
-
-		@Override
-		public void cancel() {
-			reservation.cancel();
-		}
-
-		@Override
-		public void undo() {
-			reservation.undo();
 		}
 	}
 }

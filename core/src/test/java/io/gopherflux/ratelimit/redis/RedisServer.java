@@ -79,10 +79,15 @@ final class RedisServer implements AutoCloseable {
 	}
 
 	static Optional<Path> findBinary() {
+		return findBinary("redis-server");
+	}
+
+	/** The executable {@code name} on the PATH or in the usual system directories. */
+	static Optional<Path> findBinary(String name) {
 		String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
 		return Stream.concat(Stream.of(path.split(File.pathSeparator)), Stream.of("/usr/bin", "/usr/sbin", "/usr/local/bin"))
 				.filter(dir -> !dir.isEmpty())
-				.map(dir -> Path.of(dir, "redis-server"))
+				.map(dir -> Path.of(dir, name))
 				.filter(Files::isExecutable)
 				.findFirst();
 	}
