@@ -186,16 +186,17 @@ class RedisRateLimiterTest {
 
 	@Test
 	void keysExpireWhenTheirBucketIsFullAgain() {
-		RedisRateLimiter limiter = redis.limiter(key, Tier.of("per-second", Limit.of(10), 5));
+		RedisRateLimiter limiter = redis.limiter(key, Tier.of("per-second", Limit.of(1), 5));
 		String redisKey = "gopherflux:ratelimit:{" + key + "}:per-second";
 		assertThat(limiter.keys()).containsExactly(redisKey);
 		assertThat(server.commands().exists(redisKey)).as("an untouched budget has no key").isZero();
 
 		assertThat(tryAcquireTimes(limiter, 2)).containsExactly(true, true);
 
-		// Two tokens at 10 per second come back in 200 ms: the key lives exactly that long.
+		// Two tokens at 1 per second come back in 2 s: the key lives exactly that long (long enough that a
+		// stalled test thread still finds it).
 		long ttl = server.commands().pttl(redisKey);
-		assertThat(ttl).isBetween(1L, 200L);
+		assertThat(ttl).isBetween(1L, 2_000L);
 		eventually("the key expires", () -> server.commands().exists(redisKey) == 0);
 		assertThat(tryAcquireTimes(limiter, 6)).containsExactly(true, true, true, true, true, false);
 	}
