@@ -1,8 +1,7 @@
 package io.gopherflux.channel;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,10 +15,10 @@ import reactor.core.publisher.Mono;
  * producer: 0". Rule 3.9 is covered by {@code OrTest#aBadRequestIsSignalledAsAnIllegalArgument}.
  * The {@code untested_*} rules are skipped by the TCK itself, which has no test for them.
  */
-public class OrTckTest extends PublisherVerification<Void> {
+public class OrTckTest extends PublisherTck<Void> {
 
 	public OrTckTest() {
-		super(new TestEnvironment(1_000, 100));
+		super(PublisherTck.environment(100, 1_000));
 	}
 
 	@Override

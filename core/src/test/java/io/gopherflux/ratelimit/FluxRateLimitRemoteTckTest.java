@@ -2,9 +2,8 @@ package io.gopherflux.ratelimit;
 
 import java.time.Duration;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -14,10 +13,10 @@ import reactor.core.scheduler.Scheduler;
  * Redis one is: no synchronous fast path, every permit an {@code acquire} (one {@code reserve}),
  * on the real clock and timers (10 000/s, burst 10, so some permits wait on a timer).
  */
-public class FluxRateLimitRemoteTckTest extends PublisherVerification<Integer> {
+public class FluxRateLimitRemoteTckTest extends PublisherTck<Integer> {
 
 	public FluxRateLimitRemoteTckTest() {
-		super(new TestEnvironment(500));
+		super(PublisherTck.environment(500, 500));
 	}
 
 	/** Decides with a bucket, but only through the asynchronous {@link RateLimiter#reserve(int, Duration)}. */

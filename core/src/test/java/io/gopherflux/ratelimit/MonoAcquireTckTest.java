@@ -1,8 +1,7 @@
 package io.gopherflux.ratelimit;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 
 /**
  * The Reactive Streams TCK against {@link RateLimiter#acquire()}: a publisher of no element that
@@ -11,10 +10,10 @@ import org.reactivestreams.tck.TestEnvironment;
  * itself ({@link #maxElementsFromPublisher()} is 0); those about subscribing, completing, failing,
  * cancelling and {@code request(n <= 0)} (rule 3.9) run.
  */
-public class MonoAcquireTckTest extends PublisherVerification<Void> {
+public class MonoAcquireTckTest extends PublisherTck<Void> {
 
 	public MonoAcquireTckTest() {
-		super(new TestEnvironment(500));
+		super(PublisherTck.environment(500, 500));
 	}
 
 	@Override
