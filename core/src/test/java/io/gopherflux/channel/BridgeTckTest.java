@@ -1,18 +1,17 @@
 package io.gopherflux.channel;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 
 /**
  * Reactive Streams TCK for {@link Bridge}: every required and optional rule runs and passes; the
  * TCK reports its {@code untested_*} rules as skipped because it has no test for them.
  */
-public class BridgeTckTest extends PublisherVerification<Long> {
+public class BridgeTckTest extends PublisherTck<Long> {
 
 	public BridgeTckTest() {
-		super(new TestEnvironment(1_000, 100));
+		super(PublisherTck.environment(100, 1_000));
 	}
 
 	@Override

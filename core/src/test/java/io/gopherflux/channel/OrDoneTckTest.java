@@ -1,8 +1,7 @@
 package io.gopherflux.channel;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -10,10 +9,10 @@ import reactor.core.publisher.Mono;
  * Reactive Streams TCK for {@link OrDone}: every required and optional rule runs and passes; the
  * TCK reports its {@code untested_*} rules as skipped because it has no test for them.
  */
-public class OrDoneTckTest extends PublisherVerification<Long> {
+public class OrDoneTckTest extends PublisherTck<Long> {
 
 	public OrDoneTckTest() {
-		super(new TestEnvironment(1_000, 100));
+		super(PublisherTck.environment(100, 1_000));
 	}
 
 	@Override

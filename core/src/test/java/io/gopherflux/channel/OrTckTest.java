@@ -1,8 +1,7 @@
 package io.gopherflux.channel;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -10,16 +9,17 @@ import reactor.core.publisher.Mono;
  * Reactive Streams TCK for {@link Or}.
  * <p>
  * {@code Or} is a {@code Mono<Void>}: it never emits a value, so {@link #maxElementsFromPublisher()}
- * is 0 and the TCK skips the rules whose test needs at least one element (1.01-1.02, 1.05 for
- * finite streams of values, 3.02-3.09, 3.17): each of those is reported by the TCK as skipped
- * with "Unable to run this test, as required elements nr: N is higher than supported by given
- * producer: 0". Rule 3.9 is covered by {@code OrTest#aBadRequestIsSignalledAsAnIllegalArgument}.
- * The {@code untested_*} rules are skipped by the TCK itself, which has no test for them.
+ * is 0 and the TCK skips, with "required elements nr: N is higher than supported by given
+ * producer: 0", every rule whose test needs an element: 1.01, 1.02, 1.03, 1.05 and 1.07 on a
+ * stream of values, the optional 1.11 ones, 3.02, 3.03, 3.06, 3.07, 3.09, 3.12, 3.13 and 3.17.
+ * {@code OrTest} covers 3.9 ({@code aBadRequestIsSignalledAsAnIllegalArgument}) and cancellation
+ * ({@code cancellationCancelsEveryInput}, {@code aSignalRacingACancelSignalsAtMostOnce}). The
+ * {@code untested_*} rules are skipped by the TCK itself, which has no test for them.
  */
-public class OrTckTest extends PublisherVerification<Void> {
+public class OrTckTest extends PublisherTck<Void> {
 
 	public OrTckTest() {
-		super(new TestEnvironment(1_000, 100));
+		super(PublisherTck.environment(100, 1_000));
 	}
 
 	@Override

@@ -1,8 +1,7 @@
 package io.gopherflux.channel;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 
 /**
@@ -17,13 +16,13 @@ import reactor.core.publisher.Flux;
  * second one is refused with an {@code IllegalStateException}, which rule 1.11 allows. The TCK
  * reports these as skipped. The {@code untested_*} rules are skipped by the TCK itself.
  */
-abstract class TeeBranchTckTest extends PublisherVerification<Long> {
+abstract class TeeBranchTckTest extends PublisherTck<Long> {
 
 	private final boolean first;
 	private final Tee.WhenOneCancels policy;
 
 	TeeBranchTckTest(boolean first, Tee.WhenOneCancels policy) {
-		super(new TestEnvironment(1_000, 100));
+		super(PublisherTck.environment(100, 1_000));
 		this.first = first;
 		this.policy = policy;
 	}

@@ -155,11 +155,14 @@ class DeadlineTest {
 
 	@Test
 	void fluxPassesValuesUntilTheDeadlineThenFailsAndCancelsTheSource() {
-		PublisherProbe<Long> probe = PublisherProbe.of(Flux.interval(Duration.ofMillis(400), Schedulers.parallel()));
+		// One virtual clock for ticks and deadline: built outside the supplier, Schedulers.parallel()
+		// is the real one, and a 400 ms stall of the test thread lets a real tick into expectNoEvent.
+		VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+		PublisherProbe<Long> probe = PublisherProbe.of(Flux.interval(Duration.ofMillis(400), vts));
 
 		StepVerifier.withVirtualTime(() -> probe.flux()
-						.transform(Deadline.enforce("ticks", Schedulers.parallel()))
-						.contextWrite(Deadline.after(Duration.ofSeconds(1), Schedulers.parallel())))
+						.transform(Deadline.enforce("ticks", vts))
+						.contextWrite(Deadline.after(Duration.ofSeconds(1), vts)), () -> vts, Long.MAX_VALUE)
 				.expectSubscription()
 				.expectNoEvent(Duration.ofMillis(400))
 				.expectNext(0L)

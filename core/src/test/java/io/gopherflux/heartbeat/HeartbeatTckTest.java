@@ -2,9 +2,8 @@ package io.gopherflux.heartbeat;
 
 import java.time.Duration;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 
 /**
@@ -13,10 +12,10 @@ import reactor.core.publisher.Flux;
  * behaviour is covered by {@code HeartbeatTest}. Every required and optional rule runs; the TCK
  * reports its {@code untested_*} rules as skipped because it has no test for them.
  */
-public class HeartbeatTckTest extends PublisherVerification<Beat<Long>> {
+public class HeartbeatTckTest extends PublisherTck<Beat<Long>> {
 
 	public HeartbeatTckTest() {
-		super(new TestEnvironment(2_000, 100));
+		super(PublisherTck.environment(100, 2_000));
 	}
 
 	@Override

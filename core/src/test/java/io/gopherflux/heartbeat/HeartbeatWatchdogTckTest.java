@@ -2,9 +2,8 @@ package io.gopherflux.heartbeat;
 
 import java.time.Duration;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
@@ -13,10 +12,10 @@ import reactor.core.scheduler.Schedulers;
  * than any TCK test. Every required and optional rule runs; the TCK reports its
  * {@code untested_*} rules as skipped because it has no test for them.
  */
-public class HeartbeatWatchdogTckTest extends PublisherVerification<Beat<Long>> {
+public class HeartbeatWatchdogTckTest extends PublisherTck<Beat<Long>> {
 
 	public HeartbeatWatchdogTckTest() {
-		super(new TestEnvironment(2_000, 100));
+		super(PublisherTck.environment(100, 2_000));
 	}
 
 	@Override

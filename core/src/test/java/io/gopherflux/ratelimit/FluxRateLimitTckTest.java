@@ -1,8 +1,7 @@
 package io.gopherflux.ratelimit;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 
 /**
@@ -12,10 +11,10 @@ import reactor.core.publisher.Flux;
  * the TCK's own {@code untested_*} placeholders (rules 1.6-1.10, 3.4, 3.5), for which it has no
  * test at all.
  */
-public class FluxRateLimitTckTest extends PublisherVerification<Long> {
+public class FluxRateLimitTckTest extends PublisherTck<Long> {
 
 	public FluxRateLimitTckTest() {
-		super(new TestEnvironment(500));
+		super(PublisherTck.environment(500, 500));
 	}
 
 	@Override

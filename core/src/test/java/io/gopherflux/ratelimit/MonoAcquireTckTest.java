@@ -1,20 +1,22 @@
 package io.gopherflux.ratelimit;
 
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 
 /**
  * The Reactive Streams TCK against {@link RateLimiter#acquire()}: a publisher of no element that
  * completes when its permit is granted, on the real clock and timers (10 000/s, burst 10, so some
- * permits wait on a timer). The rules that need at least one element are skipped by the TCK
- * itself ({@link #maxElementsFromPublisher()} is 0); those about subscribing, completing, failing,
- * cancelling and {@code request(n <= 0)} (rule 3.9) run.
+ * permits wait on a timer). With {@link #maxElementsFromPublisher()} 0 the rules about
+ * subscribing (1.09), completing an empty stream (1.05) and failing (1.04) run; the TCK skips
+ * every rule whose test needs an element (as listed in {@code OrTckTest}), among them 3.09 and
+ * the cancellation rules, which {@code MonoAcquireTest} covers
+ * ({@code aNonPositiveRequestFailsItAndGivesTheTokensBack}, the {@code cancelled*} tests). The
+ * {@code untested_*} rules are skipped by the TCK itself.
  */
-public class MonoAcquireTckTest extends PublisherVerification<Void> {
+public class MonoAcquireTckTest extends PublisherTck<Void> {
 
 	public MonoAcquireTckTest() {
-		super(new TestEnvironment(500));
+		super(PublisherTck.environment(500, 500));
 	}
 
 	@Override

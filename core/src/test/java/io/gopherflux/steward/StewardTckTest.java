@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.gopherflux.heartbeat.Beat;
+import io.gopherflux.testing.PublisherTck;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -17,13 +16,13 @@ import reactor.core.publisher.Mono;
  * stream holds exactly the requested values, across restarts. Every required and optional rule
  * runs; the TCK reports its {@code untested_*} rules as skipped because it has no test for them.
  */
-public class StewardTckTest extends PublisherVerification<Beat<Long>> {
+public class StewardTckTest extends PublisherTck<Beat<Long>> {
 
 	private static final StewardConfig CONFIG = StewardConfig.of("tck", Duration.ofHours(1))
 			.withRestartPolicy(RestartPolicy.immediate().withRestartOnCompletion(false));
 
 	public StewardTckTest() {
-		super(new TestEnvironment(2_000, 100));
+		super(PublisherTck.environment(100, 2_000));
 	}
 
 	@Override
