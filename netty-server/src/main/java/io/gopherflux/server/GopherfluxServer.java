@@ -1,5 +1,6 @@
 package io.gopherflux.server;
 
+import io.gopherflux.server.http.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -107,7 +108,11 @@ public final class GopherfluxServer implements AutoCloseable {
 						.toLowerCase(Locale.ROOT).replace('_', '-')
 				: () -> limiterName;
 		FairWorkers workers = FairWorkers.newPool("gopherflux-workers", Runtime.getRuntime().availableProcessors());
-		GopherfluxRoutes routes = GopherfluxRoutes.create(config, limiter, registry, timers, workers, limiterState);
+		GopherfluxRoutes routes = GopherfluxRoutes.builder(config, limiter, registry, timers)
+				.limiterState(limiterState)
+				.serverEndpoints()
+				.demoStreams(workers)
+				.build();
 		ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
 		limitMetrics.openConnections(guard::open);
@@ -151,7 +156,7 @@ public final class GopherfluxServer implements AutoCloseable {
 				.failurePolicy(config.redisFailurePolicy())
 				.metrics(metrics)
 				.redisMetrics(new MicrometerRedisLimiterMetrics(registry, "admission"))
-				.build()), limitMetrics);
+				.build()));
 	}
 
 	/** Metrics are tagged by endpoint path; any other path is one tag, so a scanner cannot grow the registry. */

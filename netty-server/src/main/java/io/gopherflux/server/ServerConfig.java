@@ -1,5 +1,6 @@
 package io.gopherflux.server;
 
+import io.gopherflux.server.http.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -351,7 +351,7 @@ class EndpointsTest {
 			assertThat((String) e.get("summary")).isNotBlank();
 		});
 		assertThat(endpoints.get(3).get("parameters")).isEqualTo(List.of("count", "format", "from", "rate"));
-		assertThat(endpoints.get(7).get("parameters")).isEqualTo(List.of("format", "hedgeAfter", "replicas", "seed"));
+		assertThat(endpoints.get(7).get("parameters")).isEqualTo(List.of("format", "hedgeAfter", "rate", "replicas", "seed"));
 	}
 
 	@Test

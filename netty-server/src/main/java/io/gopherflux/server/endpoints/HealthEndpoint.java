@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import io.gopherflux.server.http.Json;
 import io.gopherflux.server.limit.StreamSlots;
+import io.gopherflux.server.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * while it answers; a limiter running on its fallback (Redis down, fail-open) says so in
  * {@code "limiter"} without making the server unhealthy.
  */
-public final class HealthEndpoint implements Endpoint {
+public final class HealthEndpoint {
 
 	private final StreamSlots slots;
 	private final Supplier<String> limiterState;
@@ -32,12 +32,12 @@ public final class HealthEndpoint implements Endpoint {
 		this.limiterState = Objects.requireNonNull(limiterState, "limiterState");
 	}
 
-	@Override
-	public Set<String> parameters() {
-		return Set.of();
-	}
-
-	@Override
+	/**
+	 * Answers a request.
+	 *
+	 * @param exchange the request
+	 * @return the response sent
+	 */
 	public Publisher<Void> handle(Exchange exchange) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("status", "UP");

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.gopherflux.server.http.Json;
+import io.gopherflux.server.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -18,10 +19,17 @@ import reactor.core.publisher.Mono;
  * {@code GET /}: the endpoints, each with its method, path, parameters and a line on what it does,
  * as JSON.
  */
-public final class IndexEndpoint implements Endpoint {
+public final class IndexEndpoint {
 
-	/** One line of the index. */
-	public record Entry(String path, Set<String> parameters, String summary) {
+	/**
+	 * One line of the index.
+	 *
+	 * @param path       the endpoint's path
+	 * @param parameters the names of its query parameters
+	 * @param summary    what it does
+	 * @param details    each parameter's name, type, default and range
+	 */
+	public record Entry(String path, Set<String> parameters, String summary, List<Map<String, Object>> details) {
 	}
 
 	private final Supplier<List<Entry>> entries;
@@ -31,12 +39,12 @@ public final class IndexEndpoint implements Endpoint {
 		this.entries = Objects.requireNonNull(entries, "entries");
 	}
 
-	@Override
-	public Set<String> parameters() {
-		return Set.of();
-	}
-
-	@Override
+	/**
+	 * Answers a request.
+	 *
+	 * @param exchange the request
+	 * @return the response sent
+	 */
 	public Publisher<Void> handle(Exchange exchange) {
 		List<Object> endpoints = new ArrayList<>();
 		for (Entry entry : entries.get()) {
@@ -45,6 +53,7 @@ public final class IndexEndpoint implements Endpoint {
 			json.put("path", entry.path());
 			json.put("parameters", entry.parameters().stream().sorted().toList());
 			json.put("summary", entry.summary());
+			json.put("parameterDetails", entry.details());
 			endpoints.add(json);
 		}
 		byte[] bytes = Json.write(Map.of("endpoints", endpoints)).getBytes(StandardCharsets.UTF_8);

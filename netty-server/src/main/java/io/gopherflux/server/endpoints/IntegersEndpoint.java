@@ -1,12 +1,9 @@
 package io.gopherflux.server.endpoints;
 
-import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Set;
-
 import io.gopherflux.channel.Generators;
+import io.gopherflux.server.Exchange;
+import io.gopherflux.server.Parameters;
 import io.gopherflux.server.http.EventEncoder;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 /**
@@ -16,41 +13,52 @@ import reactor.core.publisher.Flux;
  * {@code Last-Event-ID} (as a reconnecting {@code EventSource} does) resumes the same stream after
  * that integer; after the last one it is answered 204.
  */
-public final class IntegersEndpoint implements Endpoint {
+public final class IntegersEndpoint {
 
 	/** The most integers one stream may ask for. */
 	public static final long MAX_COUNT = 10_000_000;
 	static final long MAX_FROM = 1_000_000_000_000_000L;
 
 	/** Each integer is also its event's ID, so an SSE client resumes after the last one it saw. */
-	static final EventEncoder<Long> ENCODER = EventEncoder.wholeNumber("value", "{\"type\":\"value\",\"value\":", true);
+	public static final EventEncoder<Long> ENCODER = EventEncoder.wholeNumber("value", "{\"type\":\"value\",\"value\":", true);
 
-	private final Streaming streaming;
-
-	/** @param streaming how streams are sent */
-	public IntegersEndpoint(Streaming streaming) {
-		this.streaming = Objects.requireNonNull(streaming, "streaming");
+	/** A stream of the routes builder. */
+	public IntegersEndpoint() {
 	}
 
-	@Override
-	public Set<String> parameters() {
-		return Set.of("from", "count", Streaming.RATE, Streaming.FORMAT);
+	/**
+	 * Declares {@code from} and {@code count}.
+	 *
+	 * @param parameters the declaration
+	 */
+	public static void declare(Parameters parameters) {
+		parameters.summary("count from 'from', 'count' integers (generator pipeline)")
+				.integer("from", 0, -MAX_FROM, MAX_FROM)
+				.integer("count", 10, 0, MAX_COUNT);
 	}
 
-	@Override
-	public Publisher<Void> handle(Exchange exchange) {
-		long from = exchange.query().integer("from", 0, -MAX_FROM, MAX_FROM);
-		long count = exchange.query().integer("count", 10, 0, MAX_COUNT);
-		OptionalLong seen = LastEventId.read(exchange, from, from + count - 1);
-		if (seen.isPresent()) {
-			long last = seen.getAsLong();
-			if (last == from + count - 1) {
-				return streaming.finished(exchange);
-			}
-			count = from + count - (last + 1);
-			from = last + 1;
-		}
-		return streaming.send(exchange, integers(from, count), ENCODER);
+	/**
+	 * The integers a request asks for.
+	 *
+	 * @param exchange the request
+	 * @return {@code count} integers from {@code from}
+	 */
+	public Flux<Long> open(Exchange exchange) {
+		return integers(exchange.integer("from"), exchange.integer("count"));
+	}
+
+	/**
+	 * The integers after {@code lastEventId}, the last one the client saw.
+	 *
+	 * @param exchange    the request
+	 * @param lastEventId the {@code Last-Event-ID} sent
+	 * @return the rest of the stream; empty after the last integer
+	 */
+	public Flux<Long> resumeAfter(Exchange exchange, String lastEventId) {
+		long from = exchange.integer("from");
+		long count = exchange.integer("count");
+		long last = LastEventId.parse(lastEventId, from, from + count - 1);
+		return last == from + count - 1 ? Flux.empty() : integers(last + 1, from + count - (last + 1));
 	}
 
 	/** {@code count} integers from {@code from}: a fresh counter per subscription. */

@@ -1,9 +1,6 @@
 package io.gopherflux.server.endpoints;
 
-import java.util.OptionalLong;
-
 import io.gopherflux.server.http.ProblemException;
-import io.gopherflux.server.http.RequestHeaders;
 
 /**
  * The {@code Last-Event-ID} a reconnecting {@code EventSource} sends: the ID of the last event it
@@ -15,28 +12,20 @@ import io.gopherflux.server.http.RequestHeaders;
 final class LastEventId {
 
 	/** The header field a reconnecting {@code EventSource} sends. */
-	static final String HEADER = "Last-Event-ID";
+	static final String HEADER = Streaming.LAST_EVENT_ID;
 
 	private LastEventId() {
 	}
 
 	/**
-	 * The ID the client last saw, or empty when it sent none.
+	 * {@code text} as one of the IDs from {@code first} to {@code last}.
 	 *
+	 * @param text  the header field's value
 	 * @param first the ID of the stream's first event
 	 * @param last  the ID of its last event; less than {@code first} when it has none
-	 * @throws ProblemException (400) naming {@value #HEADER} when it is not the ID of one of the
-	 *                          stream's events, or is sent twice with different values
+	 * @return the ID
+	 * @throws ProblemException (400) naming {@value #HEADER} when it is not the ID of one of the stream's events
 	 */
-	static OptionalLong read(Exchange exchange, long first, long last) {
-		String text = RequestHeaders.single(exchange.request().requestHeaders(), HEADER);
-		if (text == null) {
-			return OptionalLong.empty();
-		}
-		return OptionalLong.of(parse(text, first, last));
-	}
-
-	/** {@code text} as one of the IDs from {@code first} to {@code last}; see {@link #read}. */
 	static long parse(String text, long first, long last) {
 		long id;
 		try {

@@ -2,9 +2,9 @@ package io.gopherflux.server.endpoints;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.Set;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.gopherflux.server.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * Reactor Netty's server meters ({@code reactor_netty_http_server_*}) and the library's
  * ({@code gopherflux_*}).
  */
-public final class MetricsEndpoint implements Endpoint {
+public final class MetricsEndpoint {
 
 	private final PrometheusMeterRegistry registry;
 
@@ -23,12 +23,12 @@ public final class MetricsEndpoint implements Endpoint {
 		this.registry = Objects.requireNonNull(registry, "registry");
 	}
 
-	@Override
-	public Set<String> parameters() {
-		return Set.of();
-	}
-
-	@Override
+	/**
+	 * Answers a request.
+	 *
+	 * @param exchange the request
+	 * @return the response sent
+	 */
 	public Publisher<Void> handle(Exchange exchange) {
 		byte[] bytes = registry.scrape().getBytes(StandardCharsets.UTF_8);
 		// Set here, not left to Reactor Netty, so that HEAD says it as GET does.

@@ -1,18 +1,17 @@
 package io.gopherflux.server.endpoints;
 
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.gopherflux.pipeline.FanOut;
 import io.gopherflux.pipeline.FanOutConfig;
+import io.gopherflux.server.Exchange;
+import io.gopherflux.server.Parameters;
 import io.gopherflux.server.http.EventEncoder;
 import io.gopherflux.server.http.Json;
 import io.gopherflux.server.http.ProblemException;
 import io.gopherflux.server.limit.FairWorkers;
 import io.netty.buffer.ByteBuf;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 /**
@@ -29,7 +28,7 @@ import reactor.core.publisher.Flux;
  * tests run on {@link FairWorkers}, in the client's own line: however many workers a client's
  * streams ask for, it gets no more than its share of the pool while another client waits.
  */
-public final class PrimesEndpoint implements Endpoint {
+public final class PrimesEndpoint {
 
 	/** The most primes one stream may ask for. */
 	public static final long MAX_COUNT = 1_000;
@@ -39,10 +38,11 @@ public final class PrimesEndpoint implements Endpoint {
 	static final int BOUND = 2_000_000;
 
 	/** A prime and its place in the stream, from 1. */
-	record Prime(long ordinal, int value) {
+	public record Prime(long ordinal, int value) {
 	}
 
-	static final EventEncoder<Prime> ENCODER = new EventEncoder<>() {
+	/** Each prime: event {@code prime}, its ordinal as ID. */
+	public static final EventEncoder<Prime> ENCODER = new EventEncoder<>() {
 		private final byte[] name = Json.ascii("prime");
 		private final byte[] prefix = Json.ascii("{\"type\":\"prime\",\"prime\":");
 
@@ -64,55 +64,75 @@ public final class PrimesEndpoint implements Endpoint {
 		}
 	};
 
-	private final Streaming streaming;
 	private final FairWorkers workers;
 
-	/**
-	 * @param streaming how streams are sent
-	 * @param workers   where the prime tests run, shared fairly by clients (never the event loop)
-	 */
-	public PrimesEndpoint(Streaming streaming, FairWorkers workers) {
-		this.streaming = Objects.requireNonNull(streaming, "streaming");
+	/** @param workers where the prime tests run, shared fairly by clients (never the event loop) */
+	public PrimesEndpoint(FairWorkers workers) {
 		this.workers = Objects.requireNonNull(workers, "workers");
 	}
 
-	@Override
-	public Set<String> parameters() {
-		return Set.of("count", "workers", "seed", Streaming.RATE, Streaming.FORMAT);
+	/**
+	 * Declares {@code count}, {@code workers} and {@code seed}.
+	 *
+	 * @param parameters the declaration
+	 */
+	public static void declare(Parameters parameters) {
+		parameters.summary("'count' random primes found by 'workers' workers (fan-out, fan-in)")
+				.integer("count", 10, 1, MAX_COUNT)
+				.integer("workers", 0, 1, MAX_WORKERS)
+				.seed("seed");
 	}
 
-	@Override
-	public Publisher<Void> handle(Exchange exchange) {
-		long count = exchange.query().integer("count", 10, 1, MAX_COUNT);
+	/**
+	 * The primes of a fresh request.
+	 *
+	 * @param exchange the request
+	 * @return {@code count} primes
+	 */
+	public Flux<Prime> open(Exchange exchange) {
+		return primes(exchange, 0);
+	}
+
+	/**
+	 * The primes a client resuming after prime number {@code lastEventId} has not had.
+	 *
+	 * @param exchange    the request
+	 * @param lastEventId the {@code Last-Event-ID} sent
+	 * @return the rest; empty once it has had them all
+	 */
+	public Flux<Prime> resumeAfter(Exchange exchange, String lastEventId) {
+		long count = exchange.integer("count");
+		long had = LastEventId.parse(lastEventId, 1, count);
+		return had == count ? Flux.empty() : primes(exchange, had);
+	}
+
+	private Flux<Prime> primes(Exchange exchange, long had) {
+		long count = exchange.integer("count");
 		int fanOut = workers(exchange);
-		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
-		OptionalLong seen = LastEventId.read(exchange, 1, count);
-		long had = seen.orElse(0);
-		if (had == count) {
-			return streaming.finished(exchange);
-		}
+		long seed = exchange.integer("seed");
 		FanOutConfig config = FanOutConfig.defaults().withWorkers(fanOut).withScheduler(workers.forClient(exchange.client()));
 		// A resumed stream draws other candidates than the first: the same ones would repeat its primes.
 		long candidateSeed = had == 0 ? seed : new SplittableRandom(seed + had).nextLong();
-		Flux<Prime> primes = candidates(candidateSeed)
+		return candidates(candidateSeed)
 				.transform(FanOut.filter(config, PrimesEndpoint::isPrime))
 				.take(count - had, true)
 				.index((i, prime) -> new Prime(had + 1 + i, prime));
-		return streaming.send(exchange, primes, ENCODER);
 	}
 
 	/**
 	 * The workers asked for, at most the plan's; by default one per processor, as many as the plan allows.
 	 *
-	 * @throws ProblemException (400) naming {@code workers} when it is malformed or above the plan's cap
+	 * @throws ProblemException (400) naming {@code workers} when it is above the plan's cap
 	 */
 	static int workers(Exchange exchange) {
 		int cap = Math.min(MAX_WORKERS, exchange.plan().maxWorkers());
-		long asked = exchange.query().integer("workers", Math.min(cap, Runtime.getRuntime().availableProcessors()), 1,
-				MAX_WORKERS);
+		long asked = exchange.integer("workers");
+		if (asked == 0) {
+			return Math.min(cap, Runtime.getRuntime().availableProcessors());
+		}
 		if (asked > cap) {
 			throw ProblemException.badParameter("workers", "workers must be a whole number from 1 to " + cap
-					+ " on plan '" + exchange.plan().name() + "', was '" + exchange.query().text("workers") + "'");
+					+ " on plan '" + exchange.plan().name() + "', was '" + exchange.text("workers") + "'");
 		}
 		return (int) asked;
 	}

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +14,13 @@ import io.gopherflux.replicate.HedgeDelay;
 import io.gopherflux.replicate.ReplicateConfig;
 import io.gopherflux.replicate.ReplicateMetrics;
 import io.gopherflux.replicate.Replicator;
+import io.gopherflux.server.Exchange;
+import io.gopherflux.server.Parameters;
 import io.gopherflux.server.http.Json;
 import io.gopherflux.server.http.ProblemException;
 import io.gopherflux.server.http.EventEncoder;
 import io.netty.buffer.ByteBuf;
-import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -36,7 +37,7 @@ import reactor.core.scheduler.Scheduler;
  * (SSE event {@code answer}, ID 1): the winner, its own latency and the whole request's. A client
  * resuming after it ({@code Last-Event-ID: 1}) is answered 204.
  */
-public final class ReplicatedEndpoint implements Endpoint {
+public final class ReplicatedEndpoint {
 
 	/** The most replicas one request may ask for. */
 	public static final int MAX_REPLICAS = 16;
@@ -44,7 +45,8 @@ public final class ReplicatedEndpoint implements Endpoint {
 	static final int MAX_LATENCY_MILLIS = 250;
 
 	/** The answer, the {@code answer} event: one JSON object, the stream's only event. */
-	static final EventEncoder<Map<String, Object>> ANSWER = new EventEncoder<>() {
+	/** The answer. */
+	public static final EventEncoder<Map<String, Object>> ENCODER = new EventEncoder<>() {
 		private final byte[] name = Json.ascii("answer");
 
 		@Override
@@ -70,23 +72,41 @@ public final class ReplicatedEndpoint implements Endpoint {
 	static final Duration INITIAL_HEDGE = Duration.ofMillis(50);
 
 	private final Map<Integer, Replicator> learning = new ConcurrentHashMap<>();
-	private final Streaming streaming;
 	private final Scheduler timers;
 	private final ReplicateMetrics metrics;
 
 	/**
-	 * @param streaming how the answer is sent (a stream of one element, in the negotiated format)
-	 * @param metrics   where the replicators report
+	 * @param timers  the scheduler of the replicas' latencies and the hedge delays
+	 * @param metrics where the replicators report
 	 */
-	public ReplicatedEndpoint(Streaming streaming, ReplicateMetrics metrics) {
-		this.streaming = Objects.requireNonNull(streaming, "streaming");
-		this.timers = streaming.timers();
+	public ReplicatedEndpoint(Scheduler timers, ReplicateMetrics metrics) {
+		this.timers = Objects.requireNonNull(timers, "timers");
 		this.metrics = Objects.requireNonNull(metrics, "metrics");
 	}
 
-	@Override
-	public Set<String> parameters() {
-		return Set.of("replicas", HEDGE_AFTER, "seed", Streaming.FORMAT);
+	/**
+	 * Declares {@code replicas}, {@code hedgeAfter} and {@code seed}.
+	 *
+	 * @param parameters the declaration
+	 */
+	public static void declare(Parameters parameters) {
+		parameters.summary("one request to 'replicas' replicas, hedged after 'hedgeAfter'; first answer wins")
+				.integer("replicas", 3, 1, MAX_REPLICAS)
+				.text(HEDGE_AFTER, "a duration from 0ms to 10s or a percentile from p1 to p99")
+				.seed("seed");
+	}
+
+	/**
+	 * A client resuming after the answer: nothing more (the request is validated first).
+	 *
+	 * @param exchange    the request
+	 * @param lastEventId the {@code Last-Event-ID} sent
+	 * @return nothing
+	 */
+	public Flux<Map<String, Object>> resumeAfter(Exchange exchange, String lastEventId) {
+		replicator(exchange);
+		LastEventId.parse(lastEventId, 1, 1);
+		return Flux.empty();
 	}
 
 	private ReplicateConfig config(int replicas, HedgeDelay hedge) {
@@ -97,30 +117,17 @@ public final class ReplicatedEndpoint implements Endpoint {
 	record Answer(int replica, long latencyMillis) {
 	}
 
-	@Override
-	public Publisher<Void> handle(Exchange exchange) {
-		int replicas = (int) exchange.query().integer("replicas", 3, 1, MAX_REPLICAS);
-		String hedgeText = exchange.query().text(HEDGE_AFTER);
-		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
-		Replicator replicator;
-		if (hedgeText != null && PERCENTILE.matcher(hedgeText).matches()) {
-			int percentile = Integer.parseInt(hedgeText.substring(1));
-			// One replicator per shape of request, so that it learns the latencies of its kind.
-			replicator = learning.computeIfAbsent(replicas * 100 + percentile, key -> Replicator.of(config(replicas,
-					HedgeDelay.percentile(percentile, INITIAL_HEDGE))));
-		}
-		else if (hedgeText != null && hedgeText.startsWith("p")) {
-			throw ProblemException.badParameter(HEDGE_AFTER, HEDGE_AFTER
-					+ " must be a duration from 0ms to 10s or a percentile from p1 to p99, was '" + hedgeText + "'");
-		}
-		else {
-			Duration hedgeAfter = hedgeText == null ? null
-					: exchange.query().duration(HEDGE_AFTER, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10));
-			replicator = Replicator.of(config(replicas, hedgeAfter == null ? HedgeDelay.none() : HedgeDelay.fixed(hedgeAfter)));
-		}
-		if (LastEventId.read(exchange, 1, 1).isPresent()) {
-			return streaming.finished(exchange);
-		}
+	/**
+	 * The answer of one request.
+	 *
+	 * @param exchange the request
+	 * @return the winner
+	 */
+	public Flux<Map<String, Object>> open(Exchange exchange) {
+		int replicas = (int) exchange.integer("replicas");
+		String hedgeText = exchange.text(HEDGE_AFTER);
+		long seed = exchange.integer("seed");
+		Replicator replicator = replicator(exchange);
 		boolean hedged = hedgeText != null;
 		SplittableRandom random = new SplittableRandom(seed);
 		long[] latencies = new long[replicas];
@@ -143,6 +150,28 @@ public final class ReplicatedEndpoint implements Endpoint {
 						return json;
 					});
 		});
-		return streaming.send(exchange, body.flux(), ANSWER);
+		return body.flux();
+	}
+
+	private Replicator replicator(Exchange exchange) {
+		int replicas = (int) exchange.integer("replicas");
+		String hedgeText = exchange.text(HEDGE_AFTER);
+		Replicator replicator;
+		if (hedgeText != null && PERCENTILE.matcher(hedgeText).matches()) {
+			int percentile = Integer.parseInt(hedgeText.substring(1));
+			// One replicator per shape of request, so that it learns the latencies of its kind.
+			replicator = learning.computeIfAbsent(replicas * 100 + percentile, key -> Replicator.of(config(replicas,
+					HedgeDelay.percentile(percentile, INITIAL_HEDGE))));
+		}
+		else if (hedgeText != null && hedgeText.startsWith("p")) {
+			throw ProblemException.badParameter(HEDGE_AFTER, HEDGE_AFTER
+					+ " must be a duration from 0ms to 10s or a percentile from p1 to p99, was '" + hedgeText + "'");
+		}
+		else {
+			Duration hedgeAfter = hedgeText == null ? null
+					: exchange.query().duration(HEDGE_AFTER, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10));
+			replicator = Replicator.of(config(replicas, hedgeAfter == null ? HedgeDelay.none() : HedgeDelay.fixed(hedgeAfter)));
+		}
+		return replicator;
 	}
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.gopherflux.errors.ErrorReport;
 import io.gopherflux.heartbeat.Beat;
 import io.gopherflux.heartbeat.Heartbeat;
+import io.gopherflux.server.Exchange;
 import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.ratelimit.RateLimit;
 import io.gopherflux.ratelimit.TokenBucket;
@@ -20,6 +21,7 @@ import io.gopherflux.server.http.FluxWriteBatches;
 import io.gopherflux.server.http.Json;
 import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
+import io.gopherflux.server.http.QueryParameters;
 import io.gopherflux.server.http.RequestHeaders;
 import io.gopherflux.server.http.StreamBody;
 import io.gopherflux.server.http.StreamFormat;
@@ -60,9 +62,11 @@ import reactor.util.context.Context;
 public final class Streaming {
 
 	/** The parameters every stream takes. */
-	public static final String FORMAT = "format";
+	public static final String FORMAT = Exchange.FORMAT;
 	/** The element-rate parameter. */
-	public static final String RATE = "rate";
+	public static final String RATE = Exchange.RATE;
+	/** The header field a reconnecting {@code EventSource} sends: the ID of the last event it saw. */
+	public static final String LAST_EVENT_ID = "Last-Event-ID";
 	/** Elements asked of a stream at once: what one write batch holds at most. */
 	public static final int BATCH_ELEMENTS = 1024;
 	/** The lowest rate a client may ask for: one element in 100 s. */
@@ -110,12 +114,22 @@ public final class Streaming {
 	/** The element rate of a stream of this exchange: the plan's cap, lowered by {@code ?rate=}. */
 	public static Limit rate(Exchange exchange) {
 		Limit cap = exchange.plan().streamRate();
-		double asked = exchange.query().positive(RATE, Double.POSITIVE_INFINITY, MAX_RATE);
+		double asked = askedRate(exchange.query());
+		return asked < cap.perSecond() ? Limit.of(asked) : cap;
+	}
+
+	/**
+	 * The rate {@code ?rate=} asks for, infinite when absent.
+	 *
+	 * @throws ProblemException (400) naming {@code rate} unless it is a number from {@link #MIN_RATE} to {@link #MAX_RATE}
+	 */
+	public static double askedRate(QueryParameters query) {
+		double asked = query.positive(RATE, Double.POSITIVE_INFINITY, MAX_RATE);
 		if (asked < MIN_RATE) {
 			throw ProblemException.badParameter(RATE, RATE + " must be a number of elements per second from "
-					+ MIN_RATE + " to " + (long) MAX_RATE + ", was '" + exchange.query().text(RATE) + "'");
+					+ MIN_RATE + " to " + (long) MAX_RATE + ", was '" + query.text(RATE) + "'");
 		}
-		return asked < cap.perSecond() ? Limit.of(asked) : cap;
+		return asked;
 	}
 
 	/** The format the exchange asks for: {@code ?format=}, else its {@code Accept} fields (all of them). */
@@ -249,7 +263,13 @@ public final class Streaming {
 				format.end(out);
 			}
 			else {
-				format.begin(out, elements.eventName(item), elements.eventId(item));
+				long id = elements.eventId(item);
+				if (id != EventEncoder.NO_ID) {
+					format.begin(out, elements.eventName(item), id);
+				}
+				else {
+					format.begin(out, elements.eventName(item), elements.eventIdText(item));
+				}
 				elements.writeJson(item, out);
 				format.end(out);
 			}

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.gopherflux.heartbeat.Beat;
 import io.gopherflux.heartbeat.Heartbeat;
+import io.gopherflux.server.Exchange;
+import io.gopherflux.server.Parameters;
 import io.gopherflux.server.http.EventEncoder;
 import io.gopherflux.server.http.Json;
 import io.gopherflux.steward.RestartPolicy;
@@ -25,6 +25,7 @@ import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * {@code GET /streams/ward?timeout=&count=&seed=}: the book's steward healing a ward that misbehaves
@@ -42,7 +43,7 @@ import reactor.core.publisher.Mono;
  * logged at debug level only: any client can start as many wards as its plan allows, and must not
  * set the volume of the server's warnings.
  */
-public final class WardEndpoint implements Endpoint {
+public final class WardEndpoint {
 
 	static final long PACE_MILLIS = 100;
 	static final Duration MIN_TIMEOUT = Duration.ofMillis(50);
@@ -54,18 +55,18 @@ public final class WardEndpoint implements Endpoint {
 	private static final byte[] VALUE = Json.ascii("value");
 
 	/** What the ward reports: a start, or a value. */
-	sealed interface WardEvent permits Started, Counted {
+	public sealed interface WardEvent permits Started, Counted {
 	}
 
 	/** The ward was (re)started; {@code reason} is null for the first start. */
-	record Started(int ward, String reason) implements WardEvent {
+	public record Started(int ward, String reason) implements WardEvent {
 	}
 
 	/** A value of the count. */
-	record Counted(long value) implements WardEvent {
+	public record Counted(long value) implements WardEvent {
 	}
 
-	static final EventEncoder<WardEvent> ENCODER = new EventEncoder<>() {
+	static final EventEncoder<WardEvent> EVENTS = new EventEncoder<>() {
 		@Override
 		public byte[] eventName(WardEvent event) {
 			return event instanceof Started ? START : VALUE;
@@ -92,49 +93,75 @@ public final class WardEndpoint implements Endpoint {
 		}
 	};
 
-	private final Streaming streaming;
+	/** Starts, values and pulses. */
+	public static final EventEncoder<Beat<WardEvent>> ENCODER = new BeatEncoder<>(EVENTS);
+
+	private final Scheduler timers;
 	private final StewardMetrics metrics;
 
 	/**
-	 * @param streaming how streams are sent
-	 * @param metrics   where the stewards report starts, restarts and missed heartbeats
+	 * @param timers  the scheduler of the wards' pace, the pulses and the steward's timeouts
+	 * @param metrics where the stewards report starts, restarts and missed heartbeats
 	 */
-	public WardEndpoint(Streaming streaming, StewardMetrics metrics) {
-		this.streaming = Objects.requireNonNull(streaming, "streaming");
+	public WardEndpoint(Scheduler timers, StewardMetrics metrics) {
+		this.timers = Objects.requireNonNull(timers, "timers");
 		this.metrics = Objects.requireNonNull(metrics, "metrics");
 	}
 
-	@Override
-	public Set<String> parameters() {
-		return Set.of("timeout", "count", "seed", Streaming.RATE, Streaming.FORMAT);
+	/**
+	 * Declares {@code timeout}, {@code count} and {@code seed}.
+	 *
+	 * @param parameters the declaration
+	 */
+	public static void declare(Parameters parameters) {
+		parameters.summary("a flaky ward healed by a steward with 'timeout'; restarts are events")
+				.duration("timeout", Duration.ofSeconds(1), MIN_TIMEOUT, MAX_TIMEOUT)
+				.integer("count", 20, 1, MAX_COUNT)
+				.seed("seed");
 	}
 
-	@Override
-	public Publisher<Void> handle(Exchange exchange) {
-		Duration timeout = exchange.query().duration("timeout", Duration.ofSeconds(1), MIN_TIMEOUT, MAX_TIMEOUT);
-		long count = exchange.query().integer("count", 20, 1, MAX_COUNT);
-		long seed = exchange.query().integer("seed", System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE);
-		OptionalLong seen = LastEventId.read(exchange, 0, count - 1);
-		if (seen.isPresent() && seen.getAsLong() == count - 1) {
-			return streaming.finished(exchange);
-		}
-		long first = seen.isPresent() ? seen.getAsLong() + 1 : 0;
+	/**
+	 * The healed ward's events of a fresh request.
+	 *
+	 * @param exchange the request
+	 * @return starts, values and the steward's pulses, until {@code count} values
+	 */
+	public Flux<Beat<WardEvent>> open(Exchange exchange) {
+		return healed(exchange, 0);
+	}
+
+	/**
+	 * A new steward counting on after value {@code lastEventId}.
+	 *
+	 * @param exchange    the request
+	 * @param lastEventId the {@code Last-Event-ID} sent
+	 * @return the rest; empty after the last value
+	 */
+	public Flux<Beat<WardEvent>> resumeAfter(Exchange exchange, String lastEventId) {
+		long count = exchange.integer("count");
+		long seen = LastEventId.parse(lastEventId, 0, count - 1);
+		return seen == count - 1 ? Flux.empty() : healed(exchange, seen + 1);
+	}
+
+	private Flux<Beat<WardEvent>> healed(Exchange exchange, long first) {
+		Duration timeout = exchange.duration("timeout");
+		long count = exchange.integer("count");
+		long seed = exchange.integer("seed");
 		Flux<Beat<WardEvent>> healed = Flux.defer(() -> {
 			AtomicReference<String> lastRestart = new AtomicReference<>();
 			StewardConfig config = StewardConfig.of("ward", timeout)
-					.withScheduler(streaming.timers())
+					.withScheduler(timers)
 					.withRestartPolicy(RestartPolicy.backoff(Duration.ofMillis(50), Duration.ofSeconds(1))
 							.withLimit(10, Duration.ofSeconds(10)))
 					.withMetrics(new Recording(metrics, lastRestart))
 					// Each request starts a steward: its restarts are counted, and logged only at debug level.
 					.withWarnOnRestart(false);
-			return Steward.of(config, new FlakyWard(new SplittableRandom(seed), lastRestart, streaming, first))
+			return Steward.of(config, new FlakyWard(new SplittableRandom(seed), lastRestart, timers, first))
 					.start(timeout.dividedBy(2));
 		});
 		AtomicLong values = new AtomicLong();
-		Flux<Beat<WardEvent>> limited = healed.takeUntil(beat -> beat instanceof Beat.Value<WardEvent> v
+		return healed.takeUntil(beat -> beat instanceof Beat.Value<WardEvent> v
 				&& v.value() instanceof Counted && values.incrementAndGet() >= count - first);
-		return streaming.send(exchange, limited, new BeatEncoder<>(ENCODER));
 	}
 
 	/** A ward that counts for a while, then crashes or hangs. */
@@ -142,14 +169,14 @@ public final class WardEndpoint implements Endpoint {
 
 		final SplittableRandom random;
 		final AtomicReference<String> lastRestart;
-		final Streaming streaming;
+		final Scheduler timers;
 		final AtomicInteger starts = new AtomicInteger();
 		final AtomicLong next;
 
-		FlakyWard(SplittableRandom random, AtomicReference<String> lastRestart, Streaming streaming, long first) {
+		FlakyWard(SplittableRandom random, AtomicReference<String> lastRestart, Scheduler timers, long first) {
 			this.random = random;
 			this.lastRestart = lastRestart;
-			this.streaming = streaming;
+			this.timers = timers;
 			this.next = new AtomicLong(first);
 		}
 
@@ -166,11 +193,11 @@ public final class WardEndpoint implements Endpoint {
 				Flux<WardEvent> work = Flux.concat(
 						Mono.just(new Started(ward, lastRestart.get())),
 						Flux.range(0, healthy)
-								.concatMap(i -> Mono.delay(Duration.ofMillis(PACE_MILLIS), streaming.timers())
+								.concatMap(i -> Mono.delay(Duration.ofMillis(PACE_MILLIS), timers)
 										.map(tick -> new Counted(next.getAndIncrement()))));
 				Flux<Beat<WardEvent>> beats = Heartbeat.interval(
 						crash ? work.concatWith(Mono.error(new IllegalStateException("ward " + ward + " crashed"))) : work,
-						pulseInterval, streaming.timers());
+						pulseInterval, timers);
 				return crash ? beats : beats.concatWith(Flux.never());
 			});
 		}

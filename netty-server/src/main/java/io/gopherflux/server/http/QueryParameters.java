@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.gopherflux.server.Durations;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link GopherfluxRoutes#problem}; a bug is made to reach it from a route of a test server, and
  * the real server is made to fail with a rate limiter whose Redis is unreachable.
  */
-class ServerErrorsTest {
+class ErrorResponsesTest {
 
 	/** The entry logged under {@code logId}: from its ID up to the next log line. */
 	private static String logEntry(String log, String logId) {
@@ -37,8 +37,8 @@ class ServerErrorsTest {
 		return HttpServer.create().host("127.0.0.1").port(0)
 				.route(routes -> routes.get("/fail", (request, response) -> late
 						? response.sendString(Mono.just("partial\n")).then()
-								.then(Mono.defer(() -> GopherfluxRoutes.problem(request, response, error)))
-						: GopherfluxRoutes.problem(request, response, error)))
+								.then(Mono.defer(() -> ErrorResponses.send(request, response, error)))
+						: ErrorResponses.send(request, response, error)))
 				.bindNow();
 	}
 
@@ -60,7 +60,7 @@ class ServerErrorsTest {
 			assertThat(logId).isNotBlank();
 			assertThat(logEntry(log.text(), logId))
 					.contains("java.lang.IllegalStateException: invariant broken: internal detail")
-					.contains("\tat io.gopherflux.server.ServerErrorsTest.aBugIsA500");
+					.contains("\tat io.gopherflux.server.ErrorResponsesTest.aBugIsA500");
 		}
 		finally {
 			server.disposeNow();
@@ -76,7 +76,7 @@ class ServerErrorsTest {
 
 			TestClient.await("the bug to be logged", () -> log.text().contains("failed mid-response"));
 			assertThat(log.text()).contains("[logID: ").contains("java.lang.IllegalStateException: failed mid-response")
-					.contains("\tat io.gopherflux.server.ServerErrorsTest.aBugAfterTheHeadIs");
+					.contains("\tat io.gopherflux.server.ErrorResponsesTest.aBugAfterTheHeadIs");
 		}
 		finally {
 			server.disposeNow();
@@ -87,10 +87,10 @@ class ServerErrorsTest {
 	void aClientThatLeavesMidResponseIsNoBug() {
 		for (Throwable left : new Throwable[] {new IOException("writev(..) failed: Connection reset by peer"),
 				new IOException("Broken pipe"), new AbortedException("Connection has been closed")}) {
-			assertThat(GopherfluxRoutes.clientLeft(left)).as("%s", left).isTrue();
+			assertThat(ErrorResponses.clientLeft(left)).as("%s", left).isTrue();
 		}
-		assertThat(GopherfluxRoutes.clientLeft(new IOException("No space left on device"))).isFalse();
-		assertThat(GopherfluxRoutes.clientLeft(new IllegalStateException("Connection reset by peer"))).isFalse();
+		assertThat(ErrorResponses.clientLeft(new IOException("No space left on device"))).isFalse();
+		assertThat(ErrorResponses.clientLeft(new IllegalStateException("Connection reset by peer"))).isFalse();
 		DisposableServer server = failing(new IOException("sendAddress(..) failed: Connection reset by peer"), true);
 		try (LogCapture log = LogCapture.start()) {
 			TestClient.of(server.port()).exchange("/fail").onErrorResume(e -> Mono.empty()).block(TestClient.TIMEOUT);

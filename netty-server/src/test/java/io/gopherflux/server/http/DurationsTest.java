@@ -1,4 +1,4 @@
-package io.gopherflux.server;
+package io.gopherflux.server.http;
 
 import java.time.Duration;
 
