@@ -63,7 +63,7 @@ class GopherfluxRoutesTest {
 								.integer("count", 3, 0, 1000)
 								.text("symbol", "a ticker symbol"),
 						exchange -> ticks(symbol(exchange), 1, exchange.integer("count")),
-						Encoders.<Tick>json().eventName(t -> "tick").eventId(t -> Long.toString(t.sequence())),
+						Encoders.<Tick>json().withEventName(t -> "tick").withEventId(t -> Long.toString(t.sequence())),
 						(exchange, lastEventId) -> {
 							long count = exchange.integer("count");
 							long seen = parse(lastEventId, count);

@@ -34,6 +34,11 @@ final class BeatEncoder<T> implements EventEncoder<Beat<T>> {
 	}
 
 	@Override
+	public String eventIdText(Beat<T> beat) {
+		return beat instanceof Beat.Value<T> value ? values.eventIdText(value.value()) : null;
+	}
+
+	@Override
 	public void writeJson(Beat<T> beat, ByteBuf out) {
 		if (beat instanceof Beat.Value<T> value) {
 			values.writeJson(value.value(), out);

@@ -1,8 +1,6 @@
 package io.gopherflux.server.endpoints;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -10,16 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.gopherflux.replicate.HedgeDelay;
 import io.gopherflux.replicate.ReplicateConfig;
 import io.gopherflux.replicate.ReplicateMetrics;
 import io.gopherflux.replicate.Replicator;
 import io.gopherflux.server.Exchange;
 import io.gopherflux.server.Parameters;
-import io.gopherflux.server.http.Json;
+import io.gopherflux.server.http.Encoders;
 import io.gopherflux.server.http.ProblemException;
 import io.gopherflux.server.http.EventEncoder;
-import io.netty.buffer.ByteBuf;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -44,26 +43,29 @@ public final class ReplicatedEndpoint {
 	static final int MIN_LATENCY_MILLIS = 5;
 	static final int MAX_LATENCY_MILLIS = 250;
 
-	/** The answer, the {@code answer} event: one JSON object, the stream's only event. */
-	/** The answer. */
-	public static final EventEncoder<Map<String, Object>> ENCODER = new EventEncoder<>() {
-		private final byte[] name = Json.ascii("answer");
+	/**
+	 * The answer: {@code {"type":"answer","replica":i,"replicas":n,"hedgeAfterMs":h|null,"replicaLatencyMs":l,"latencyMs":t}}.
+	 *
+	 * @param replica          the winner
+	 * @param replicas         how many were asked
+	 * @param hedgeAfterMs     the hedge delay in milliseconds, null when not hedged
+	 * @param replicaLatencyMs the winner's own latency
+	 * @param latencyMs        the whole request's latency
+	 */
+	@JsonPropertyOrder({"type", "replica", "replicas", "hedgeAfterMs", "replicaLatencyMs", "latencyMs"})
+	public record Answered(int replica, int replicas, Long hedgeAfterMs, long replicaLatencyMs, long latencyMs) {
 
-		@Override
-		public byte[] eventName(Map<String, Object> answer) {
-			return name;
+		/** @return {@code answer} */
+		@JsonProperty("type")
+		public String type() {
+			return "answer";
 		}
+	}
 
-		@Override
-		public long eventId(Map<String, Object> answer) {
-			return 1;
-		}
-
-		@Override
-		public void writeJson(Map<String, Object> answer, ByteBuf out) {
-			out.writeCharSequence(Json.write(answer), StandardCharsets.UTF_8);
-		}
-	};
+	/** The answer, the {@code answer} event with ID 1: the stream's only event. */
+	public static final EventEncoder<Answered> ENCODER = Encoders.<Answered>json()
+			.withEventName(answer -> "answer")
+			.withEventId(answer -> "1");
 
 	static final String HEDGE_AFTER = "hedgeAfter";
 	/** {@code p1} to {@code p99}: hedge after that percentile of the latencies seen so far. */
@@ -103,7 +105,7 @@ public final class ReplicatedEndpoint {
 	 * @param lastEventId the {@code Last-Event-ID} sent
 	 * @return nothing
 	 */
-	public Flux<Map<String, Object>> resumeAfter(Exchange exchange, String lastEventId) {
+	public Flux<Answered> resumeAfter(Exchange exchange, String lastEventId) {
 		replicator(exchange);
 		LastEventId.parse(lastEventId, 1, 1);
 		return Flux.empty();
@@ -123,7 +125,7 @@ public final class ReplicatedEndpoint {
 	 * @param exchange the request
 	 * @return the winner
 	 */
-	public Flux<Map<String, Object>> open(Exchange exchange) {
+	public Flux<Answered> open(Exchange exchange) {
 		int replicas = (int) exchange.integer("replicas");
 		String hedgeText = exchange.text(HEDGE_AFTER);
 		long seed = exchange.integer("seed");
@@ -134,21 +136,13 @@ public final class ReplicatedEndpoint {
 		for (int i = 0; i < replicas; i++) {
 			latencies[i] = random.nextLong(MIN_LATENCY_MILLIS, MAX_LATENCY_MILLIS + 1);
 		}
-		Mono<Map<String, Object>> body = Mono.defer(() -> {
+		Mono<Answered> body = Mono.defer(() -> {
 			long start = timers.now(TimeUnit.MILLISECONDS);
 			Long hedgeAfterMs = hedged ? replicator.hedgeDelay().toMillis() : null;
 			return replicator
 					.request(i -> Mono.delay(Duration.ofMillis(latencies[i]), timers).map(t -> new Answer(i, latencies[i])))
-					.map(answer -> {
-						Map<String, Object> json = new LinkedHashMap<>();
-						json.put("type", "answer");
-						json.put("replica", answer.replica());
-						json.put("replicas", replicas);
-						json.put("hedgeAfterMs", hedgeAfterMs);
-						json.put("replicaLatencyMs", answer.latencyMillis());
-						json.put("latencyMs", timers.now(TimeUnit.MILLISECONDS) - start);
-						return json;
-					});
+					.map(answer -> new Answered(answer.replica(), replicas, hedgeAfterMs, answer.latencyMillis(),
+							timers.now(TimeUnit.MILLISECONDS) - start));
 		});
 		return body.flux();
 	}

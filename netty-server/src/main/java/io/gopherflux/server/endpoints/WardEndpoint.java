@@ -1,27 +1,26 @@
 package io.gopherflux.server.endpoints;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.gopherflux.heartbeat.Beat;
 import io.gopherflux.heartbeat.Heartbeat;
 import io.gopherflux.server.Exchange;
 import io.gopherflux.server.Parameters;
 import io.gopherflux.server.http.EventEncoder;
-import io.gopherflux.server.http.Json;
+import io.gopherflux.server.http.Encoders;
 import io.gopherflux.steward.RestartPolicy;
 import io.gopherflux.steward.RestartReason;
 import io.gopherflux.steward.Steward;
 import io.gopherflux.steward.StewardConfig;
 import io.gopherflux.steward.StewardMetrics;
 import io.gopherflux.steward.Ward;
-import io.netty.buffer.ByteBuf;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,47 +50,45 @@ public final class WardEndpoint {
 	/** The most values one stream may ask for. */
 	public static final long MAX_COUNT = 100_000;
 
-	private static final byte[] START = Json.ascii("start");
-	private static final byte[] VALUE = Json.ascii("value");
-
 	/** What the ward reports: a start, or a value. */
 	public sealed interface WardEvent permits Started, Counted {
 	}
 
-	/** The ward was (re)started; {@code reason} is null for the first start. */
+	/**
+	 * The ward was (re)started: {@code {"type":"start","ward":n,"reason":...}}.
+	 *
+	 * @param ward   the start's number, from 1
+	 * @param reason why the steward restarted it ({@code timeout} or {@code error}); null for the first start
+	 */
+	@JsonPropertyOrder({"type", "ward", "reason"})
 	public record Started(int ward, String reason) implements WardEvent {
+
+		/** @return {@code start} */
+		@JsonProperty("type")
+		public String type() {
+			return "start";
+		}
 	}
 
-	/** A value of the count. */
+	/**
+	 * A value of the count: {@code {"type":"value","value":n}}.
+	 *
+	 * @param value the value
+	 */
+	@JsonPropertyOrder({"type", "value"})
 	public record Counted(long value) implements WardEvent {
+
+		/** @return {@code value} */
+		@JsonProperty("type")
+		public String type() {
+			return "value";
+		}
 	}
 
-	static final EventEncoder<WardEvent> EVENTS = new EventEncoder<>() {
-		@Override
-		public byte[] eventName(WardEvent event) {
-			return event instanceof Started ? START : VALUE;
-		}
-
-		@Override
-		public long eventId(WardEvent event) {
-			return event instanceof Counted counted ? counted.value() : NO_ID;
-		}
-
-		@Override
-		public void writeJson(WardEvent event, ByteBuf out) {
-			Map<String, Object> json = new LinkedHashMap<>();
-			if (event instanceof Started started) {
-				json.put("type", "start");
-				json.put("ward", started.ward());
-				json.put("reason", started.reason());
-			}
-			else {
-				json.put("type", "value");
-				json.put("value", ((Counted) event).value());
-			}
-			out.writeBytes(Json.ascii(Json.write(json)));
-		}
-	};
+	/** Each event by Jackson; a value's ID is its number (a client resumes after it), a start has none. */
+	static final EventEncoder<WardEvent> EVENTS = Encoders.<WardEvent>json()
+			.withEventName(event -> event instanceof Started ? "start" : "value")
+			.withEventId(event -> event instanceof Counted counted ? Long.toString(counted.value()) : null);
 
 	/** Starts, values and pulses. */
 	public static final EventEncoder<Beat<WardEvent>> ENCODER = new BeatEncoder<>(EVENTS);

@@ -37,7 +37,7 @@ public final class Encoders {
 	/**
 	 * Elements as JSON by a default {@link ObjectMapper} (records and POJOs, one line each), as
 	 * plain data events without an ID; name and identify them with
-	 * {@link JsonEncoder#eventName(Function)} and {@link JsonEncoder#eventId(Function)}.
+	 * {@link JsonEncoder#withEventName(Function)} and {@link JsonEncoder#withEventId(Function)}.
 	 *
 	 * @param <T> the element type
 	 * @return the encoder

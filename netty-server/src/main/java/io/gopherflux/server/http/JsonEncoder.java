@@ -17,9 +17,9 @@ import io.netty.buffer.ByteBufOutputStream;
 /**
  * Elements written by Jackson's streaming generator straight into the write batch's
  * {@link ByteBuf} (no intermediate string or byte array), their SSE event name and ID functions of
- * the element. Immutable: {@link #eventName} and {@link #eventId} return a new encoder.
+ * the element. Immutable: {@link #withEventName} and {@link #withEventId} return a new encoder.
  * <pre>{@code
- * Encoders.<Price>json().eventName(p -> "price").eventId(p -> Long.toString(p.sequence()))
+ * Encoders.<Price>json().withEventName(p -> "price").withEventId(p -> Long.toString(p.sequence()))
  * }</pre>
  *
  * @param <T> the element type
@@ -50,7 +50,7 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 	 * @param name the name of an element's event (ASCII, no line break), or null for a plain data event
 	 * @return a new encoder
 	 */
-	public JsonEncoder<T> eventName(Function<? super T, String> name) {
+	public JsonEncoder<T> withEventName(Function<? super T, String> name) {
 		return new JsonEncoder<>(mapper, Objects.requireNonNull(name, "name"), id);
 	}
 
@@ -61,7 +61,7 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 	 * @param id the ID of an element's event (no line break or NUL), or null for none
 	 * @return a new encoder
 	 */
-	public JsonEncoder<T> eventId(Function<? super T, String> id) {
+	public JsonEncoder<T> withEventId(Function<? super T, String> id) {
 		return new JsonEncoder<>(mapper, name, Objects.requireNonNull(id, "id"));
 	}
 
