@@ -1,5 +1,6 @@
 package io.gopherflux.server.http;
 
+import java.util.Objects;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,7 +44,19 @@ public final class Encoders {
 	 * @return the encoder
 	 */
 	public static <T> JsonEncoder<T> json() {
-		return JsonEncoder.of(new ObjectMapper());
+		return JsonEncoder.of(new ObjectMapper(), null);
+	}
+
+	/**
+	 * Elements of one type as JSON by a default {@link ObjectMapper}: its serializer is found
+	 * once, not per element.
+	 *
+	 * @param type the element type
+	 * @param <T>  the element type
+	 * @return the encoder
+	 */
+	public static <T> JsonEncoder<T> json(Class<T> type) {
+		return JsonEncoder.of(new ObjectMapper(), Objects.requireNonNull(type, "type"));
 	}
 
 	/**
@@ -54,6 +67,6 @@ public final class Encoders {
 	 * @return the encoder
 	 */
 	public static <T> JsonEncoder<T> json(ObjectMapper mapper) {
-		return JsonEncoder.of(mapper);
+		return JsonEncoder.of(mapper, null);
 	}
 }

@@ -1,6 +1,7 @@
 package io.gopherflux.server.http;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -12,35 +13,42 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 
 /**
  * Elements written by Jackson's streaming generator straight into the write batch's
  * {@link ByteBuf} (no intermediate string or byte array), their SSE event name and ID functions of
  * the element. Immutable: {@link #withEventName} and {@link #withEventId} return a new encoder.
  * <pre>{@code
- * Encoders.<Price>json().withEventName(p -> "price").withEventId(p -> Long.toString(p.sequence()))
+ * Encoders.json(Price.class).withEventName(p -> "price").withEventId(p -> Long.toString(p.sequence()))
  * }</pre>
+ * Each thread that encodes keeps one generator per encoder and points it at the batch being
+ * written, so an element costs its serialization only, not a generator.
  *
  * @param <T> the element type
  */
 public final class JsonEncoder<T> implements EventEncoder<T> {
 
 	private final ObjectMapper mapper;
+	private final Class<T> type;
 	private final ObjectWriter writer;
 	private final Function<? super T, String> name;
 	private final Function<? super T, String> id;
+	private final ThreadLocal<Target> targets;
 
-	private JsonEncoder(ObjectMapper mapper, Function<? super T, String> name, Function<? super T, String> id) {
+	private JsonEncoder(ObjectMapper mapper, Class<T> type, Function<? super T, String> name,
+			Function<? super T, String> id) {
 		this.mapper = mapper;
+		this.type = type;
 		// One line per element: an indented object would end an SSE data field early.
-		this.writer = mapper.writer().without(SerializationFeature.INDENT_OUTPUT);
+		ObjectWriter untyped = mapper.writer().without(SerializationFeature.INDENT_OUTPUT);
+		this.writer = type == null ? untyped : untyped.forType(type);
 		this.name = name;
 		this.id = id;
+		this.targets = ThreadLocal.withInitial(this::newTarget);
 	}
 
-	static <T> JsonEncoder<T> of(ObjectMapper mapper) {
-		return new JsonEncoder<>(Objects.requireNonNull(mapper, "mapper"), null, null);
+	static <T> JsonEncoder<T> of(ObjectMapper mapper, Class<T> type) {
+		return new JsonEncoder<>(Objects.requireNonNull(mapper, "mapper"), type, null, null);
 	}
 
 	/**
@@ -51,7 +59,7 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 	 * @return a new encoder
 	 */
 	public JsonEncoder<T> withEventName(Function<? super T, String> name) {
-		return new JsonEncoder<>(mapper, Objects.requireNonNull(name, "name"), id);
+		return new JsonEncoder<>(mapper, type, Objects.requireNonNull(name, "name"), id);
 	}
 
 	/**
@@ -62,7 +70,7 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 	 * @return a new encoder
 	 */
 	public JsonEncoder<T> withEventId(Function<? super T, String> id) {
-		return new JsonEncoder<>(mapper, name, Objects.requireNonNull(id, "id"));
+		return new JsonEncoder<>(mapper, type, name, Objects.requireNonNull(id, "id"));
 	}
 
 	@Override
@@ -78,12 +86,53 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 
 	@Override
 	public void writeJson(T value, ByteBuf out) {
-		try (JsonGenerator generator = mapper.getFactory().createGenerator(
-				(java.io.OutputStream) new ByteBufOutputStream(out), JsonEncoding.UTF8)) {
-			writer.writeValue(generator, value);
+		Target target = targets.get();
+		target.out = out;
+		try {
+			// Flushes the generator into the batch (FLUSH_AFTER_WRITE_VALUE) before it returns.
+			writer.writeValue(target.generator, value);
+			target.generator.flush();
+		}
+		catch (IOException | RuntimeException e) {
+			// The generator may hold half an element: the next one gets a fresh one.
+			targets.remove();
+			if (e instanceof IOException io) {
+				throw new UncheckedIOException("could not write " + value.getClass().getName() + " as JSON", io);
+			}
+			throw (RuntimeException) e;
+		}
+		finally {
+			target.out = null;
+		}
+	}
+
+	private Target newTarget() {
+		Target target = new Target();
+		try {
+			target.generator = mapper.getFactory().createGenerator(target, JsonEncoding.UTF8);
 		}
 		catch (IOException e) {
-			throw new UncheckedIOException("could not write " + value.getClass().getName() + " as JSON", e);
+			throw new UncheckedIOException(e);
+		}
+		// Elements are separate documents: no space between them.
+		target.generator.setRootValueSeparator(null);
+		return target;
+	}
+
+	/** The batch a thread's generator writes into, switched per element. */
+	private static final class Target extends OutputStream {
+
+		ByteBuf out;
+		JsonGenerator generator;
+
+		@Override
+		public void write(int b) {
+			out.writeByte(b);
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) {
+			out.writeBytes(bytes, offset, length);
 		}
 	}
 }

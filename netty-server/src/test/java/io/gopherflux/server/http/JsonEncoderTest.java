@@ -3,6 +3,7 @@ package io.gopherflux.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -33,7 +34,8 @@ class JsonEncoderTest {
 
 	@Test
 	void nullArgumentsAreRefusedByName() {
-		assertThatNullPointerException().isThrownBy(() -> Encoders.json(null)).withMessage("mapper");
+		assertThatNullPointerException().isThrownBy(() -> Encoders.json((ObjectMapper) null)).withMessage("mapper");
+		assertThatNullPointerException().isThrownBy(() -> Encoders.json((Class<Price>) null)).withMessage("type");
 		assertThatNullPointerException().isThrownBy(() -> Encoders.<Price>json().withEventName(null)).withMessage("name");
 		assertThatNullPointerException().isThrownBy(() -> Encoders.<Price>json().withEventId(null)).withMessage("id");
 	}
@@ -52,6 +54,37 @@ class JsonEncoderTest {
 			Encoders.<Price>json().writeJson(PRICE, out);
 			out.writeByte('\n');
 			assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("data: {\"symbol\"").endsWith("]}\n");
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
+	void elementAfterElementIntoOneBatchWithoutSeparators() {
+		JsonEncoder<Price> encoder = Encoders.json(Price.class);
+		ByteBuf out = Unpooled.buffer();
+		try {
+			encoder.writeJson(new Price("A", 1, 1, List.of()), out);
+			encoder.writeJson(new Price("B", 2, 2, List.of()), out);
+			assertThat(out.toString(StandardCharsets.UTF_8))
+					.isEqualTo("{\"symbol\":\"A\",\"sequence\":1,\"price\":1.0,\"tags\":[]}"
+							+ "{\"symbol\":\"B\",\"sequence\":2,\"price\":2.0,\"tags\":[]}");
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
+	void aValueJacksonCannotWriteFailsAndTheNextIsWrittenWhole() {
+		JsonEncoder<Object> encoder = Encoders.json();
+		ByteBuf out = Unpooled.buffer();
+		try {
+			assertThatThrownBy(() -> encoder.writeJson(new Object(), out)).isInstanceOf(RuntimeException.class);
+			out.clear();
+			encoder.writeJson(List.of(1, 2), out);
+			assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("[1,2]");
 		}
 		finally {
 			out.release();
