@@ -1,18 +1,19 @@
 package io.gopherflux.server;
 
-import io.gopherflux.server.http.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
 import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
+import io.gopherflux.server.http.Durations;
 import io.gopherflux.server.http.HttpConformance;
 import io.gopherflux.server.limit.ClientLimiter;
 import io.gopherflux.server.limit.ConnectionGuard;
@@ -95,8 +96,23 @@ public final class GopherfluxServer implements AutoCloseable {
 	 * controllable in tests.
 	 */
 	public static GopherfluxServer start(ServerConfig config, Scheduler timers) {
+		return start(config, timers, routes -> { });
+	}
+
+	/**
+	 * Starts a server with the built-in endpoints and the user's own, registered by {@code more}
+	 * after them: the user's streams get the same hardening (conformance checks, connection guard,
+	 * timeouts), metrics and graceful drain as the built-in ones.
+	 *
+	 * @param config the configuration
+	 * @param timers the scheduler of every timer
+	 * @param more   registers the user's endpoints on the routes builder
+	 * @return the running server
+	 */
+	public static GopherfluxServer start(ServerConfig config, Scheduler timers, Consumer<GopherfluxRoutes.Builder> more) {
 		Objects.requireNonNull(config, "config");
 		Objects.requireNonNull(timers, "timers");
+		Objects.requireNonNull(more, "more");
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		Metrics.addRegistry(registry);
 		ProcessMeters processMeters = ProcessMeters.bindTo(registry);
@@ -108,15 +124,16 @@ public final class GopherfluxServer implements AutoCloseable {
 						.toLowerCase(Locale.ROOT).replace('_', '-')
 				: () -> limiterName;
 		FairWorkers workers = FairWorkers.newPool("gopherflux-workers", Runtime.getRuntime().availableProcessors());
-		GopherfluxRoutes routes = GopherfluxRoutes.builder(config, limiter, registry, timers)
-				.limiterState(limiterState)
-				.serverEndpoints()
-				.demoStreams(workers)
-				.build();
 		ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
 		limitMetrics.openConnections(guard::open);
 		try {
+			GopherfluxRoutes.Builder builder = GopherfluxRoutes.builder(config, limiter, registry, timers)
+					.limiterState(limiterState)
+					.serverEndpoints()
+					.demoStreams(workers);
+			more.accept(builder);
+			GopherfluxRoutes routes = builder.build();
 			DisposableServer server = HttpServer.create()
 					.host(config.host())
 					.port(config.port())
