@@ -9,9 +9,12 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.DefaultSerializerProvider;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -21,8 +24,9 @@ import io.netty.buffer.ByteBuf;
  * <pre>{@code
  * Encoders.json(Price.class).withEventName(p -> "price").withEventId(p -> Long.toString(p.sequence()))
  * }</pre>
- * Each thread that encodes keeps one generator per encoder and points it at the batch being
- * written, so an element costs its serialization only, not a generator.
+ * Each thread that encodes keeps one generator per encoder, pointed at the batch being written,
+ * and the serializer of the element class it last saw, so an element costs its serialization only:
+ * no generator, provider or serializer lookup per element.
  *
  * @param <T> the element type
  */
@@ -89,8 +93,12 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 		Target target = targets.get();
 		target.out = out;
 		try {
-			// Flushes the generator into the batch (FLUSH_AFTER_WRITE_VALUE) before it returns.
-			writer.writeValue(target.generator, value);
+			if (value == null) {
+				target.generator.writeNull();
+			}
+			else {
+				target.serializer(value.getClass()).serialize(value, target.generator, target.provider);
+			}
 			target.generator.flush();
 		}
 		catch (IOException | RuntimeException e) {
@@ -114,16 +122,34 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 		catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
-		// Elements are separate documents: no space between them.
+		// Elements are separate documents: no space between them, and never indented.
 		target.generator.setRootValueSeparator(null);
+		target.generator.setPrettyPrinter(null);
+		// The writer's configuration (features, views, inclusion) in a provider of this thread's own.
+		target.provider = ((DefaultSerializerProvider) mapper.getSerializerProviderInstance())
+				.createInstance(writer.getConfig(), mapper.getSerializerFactory());
 		return target;
 	}
 
-	/** The batch a thread's generator writes into, switched per element. */
-	private static final class Target extends OutputStream {
+	/**
+	 * The batch a thread's generator writes into, switched per element, with the serializers found
+	 * for this thread: one lookup per element class, not one per element.
+	 */
+	private final class Target extends OutputStream {
 
 		ByteBuf out;
 		JsonGenerator generator;
+		SerializerProvider provider;
+		Class<?> lastClass;
+		JsonSerializer<Object> lastSerializer;
+
+		JsonSerializer<Object> serializer(Class<?> valueClass) throws IOException {
+			if (valueClass != lastClass) {
+				lastSerializer = provider.findTypedValueSerializer(type != null ? type : valueClass, true, null);
+				lastClass = valueClass;
+			}
+			return lastSerializer;
+		}
 
 		@Override
 		public void write(int b) {
