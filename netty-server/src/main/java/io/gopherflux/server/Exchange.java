@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
-import io.gopherflux.server.http.QueryParameters;
+import io.gopherflux.server.internal.http.QueryParameters;
 import io.gopherflux.server.limit.Plan;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -49,11 +49,6 @@ public final class Exchange {
 		return response;
 	}
 
-	/** The raw query, as validated. */
-	public QueryParameters query() {
-		return query;
-	}
-
 	/** Who the request counts against ({@code key:...} or {@code ip:...}). */
 	public String client() {
 		return client;
@@ -72,6 +67,17 @@ public final class Exchange {
 	 */
 	public long integer(String name) {
 		return value(name, Long.class);
+	}
+
+	/**
+	 * A declared number parameter ({@link Parameters#number}, or a stream's {@code rate}, which is
+	 * infinite when the client asks for none).
+	 *
+	 * @param name the parameter's name
+	 * @return its value, or its default when the request gave none
+	 */
+	public double number(String name) {
+		return value(name, Double.class);
 	}
 
 	/**

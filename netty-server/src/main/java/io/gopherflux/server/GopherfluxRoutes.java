@@ -15,28 +15,30 @@ import java.util.function.Supplier;
 
 import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
 import io.gopherflux.replicate.MicrometerReplicateMetrics;
-import io.gopherflux.server.endpoints.HealthEndpoint;
-import io.gopherflux.server.endpoints.HeartbeatEndpoint;
-import io.gopherflux.server.endpoints.IndexEndpoint;
-import io.gopherflux.server.endpoints.IntegersEndpoint;
-import io.gopherflux.server.endpoints.MetricsEndpoint;
-import io.gopherflux.server.endpoints.PrimesEndpoint;
-import io.gopherflux.server.endpoints.ReplicatedEndpoint;
-import io.gopherflux.server.endpoints.StreamShutdown;
-import io.gopherflux.server.endpoints.Streaming;
-import io.gopherflux.server.endpoints.WardEndpoint;
-import io.gopherflux.server.http.Cors;
+import io.gopherflux.server.internal.endpoints.HealthEndpoint;
+import io.gopherflux.server.internal.endpoints.HeartbeatEndpoint;
+import io.gopherflux.server.internal.endpoints.IndexEndpoint;
+import io.gopherflux.server.internal.endpoints.IntegersEndpoint;
+import io.gopherflux.server.internal.endpoints.MetricsEndpoint;
+import io.gopherflux.server.internal.endpoints.PrimesEndpoint;
+import io.gopherflux.server.internal.endpoints.ReplicatedEndpoint;
+import io.gopherflux.server.internal.endpoints.StreamShutdown;
+import io.gopherflux.server.internal.endpoints.Streaming;
+import io.gopherflux.server.internal.endpoints.WardEndpoint;
+import io.gopherflux.server.internal.http.Cors;
+import io.gopherflux.server.internal.http.HttpConformance;
 import io.gopherflux.server.http.EventEncoder;
 import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
-import io.gopherflux.server.http.RequestHeaders;
-import io.gopherflux.server.limit.ClientKeys;
+import io.gopherflux.server.internal.http.RequestHeaders;
+import io.gopherflux.server.internal.limit.ClientKeys;
+import io.gopherflux.server.internal.limit.ConnectionGuard;
 import io.gopherflux.server.limit.ClientLimiter;
 import io.gopherflux.server.limit.FairWorkers;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
 import io.gopherflux.server.limit.LimitMetrics;
 import io.gopherflux.server.limit.MicrometerLimitMetrics;
-import io.gopherflux.server.limit.StreamSlots;
+import io.gopherflux.server.internal.limit.StreamSlots;
 import io.gopherflux.steward.MicrometerStewardMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,6 +49,7 @@ import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -61,7 +64,7 @@ import reactor.netty.http.server.HttpServerRoutes;
  *                 exchange -> prices(exchange.integer("count")), Encoders.json(Price::symbol, Price::sequence))
  *         .endpoint("/hello", params -> params.summary("a greeting"), exchange -> exchange.response().sendString(Mono.just("hi")))
  *         .build();
- * HttpServer.create().route(routes.andThen(GopherfluxRoutes.notFound())).bindNow();
+ * routes.mount(HttpServer.create().port(8080)).bindNow();   // or .route(routes.andThen(GopherfluxRoutes.notFound()))
  * }</pre>
  * Every stream is sent in the negotiated format (SSE or NDJSON, by {@code ?format=} or
  * {@code Accept}), in write batches, at most at the client's plan rate (lowered by
@@ -86,6 +89,8 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 	private final RequestPipeline pipeline;
 	private final Cors cors;
 	private final List<AutoCloseable> owned;
+	private final ServerConfig config;
+	private final LimitMetrics limitMetrics;
 
 	private GopherfluxRoutes(Builder builder) {
 		this.routes = new LinkedHashMap<>();
@@ -99,6 +104,34 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 				new ClientKeys(builder.config.trustedProxies(), builder.config.plans().apiKeys().keySet()),
 				builder.limiter, builder.limitMetrics);
 		this.owned = List.copyOf(builder.owned);
+		this.config = builder.config;
+		this.limitMetrics = builder.limitMetrics;
+	}
+
+	/**
+	 * Mounts these routes (and {@link #notFound()} after them) on {@code server} with the defences
+	 * the runnable server has: malformed requests refused before any route (414, 431, 400
+	 * problem+json), the configured cap on connections per address, the header-read timeout and the
+	 * idle timeout.
+	 * <pre>{@code
+	 * DisposableServer server = routes.mount(HttpServer.create().port(8080)).bindNow();
+	 * }</pre>
+	 *
+	 * @param server the server to configure (its host, port and other settings are kept)
+	 * @return the configured server, not yet bound
+	 */
+	public HttpServer mount(HttpServer server) {
+		Objects.requireNonNull(server, "server");
+		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
+		return server
+				.idleTimeout(config.connections().idleTimeout())
+				.requestTimeout(config.connections().headerReadTimeout())
+				.doOnChannelInit((observer, channel, remote) -> {
+					// The guard's request counter after the conformance check, as in GopherfluxServer.
+					HttpConformance.install(observer, channel, remote);
+					guard.install(observer, channel, remote);
+				})
+				.route(andThen(notFound()));
 	}
 
 	/**
@@ -343,12 +376,22 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 	}
 
 	/**
-	 * The open streams of every client.
+	 * The streams open now, of every client.
 	 *
-	 * @return the stream slots
+	 * @return the number of open streams
 	 */
-	public StreamSlots slots() {
-		return slots;
+	public int activeStreams() {
+		return slots.active();
+	}
+
+	/**
+	 * The streams {@code client} has open now.
+	 *
+	 * @param client the client ({@code key:...} or {@code ip:...})
+	 * @return the number of its open streams
+	 */
+	public int activeStreams(String client) {
+		return slots.active(client);
 	}
 
 	/**

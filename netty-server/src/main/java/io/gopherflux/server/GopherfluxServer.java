@@ -13,15 +13,14 @@ import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
 import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
-import io.gopherflux.server.http.Durations;
-import io.gopherflux.server.http.HttpConformance;
+import io.gopherflux.server.internal.http.Durations;
+import io.gopherflux.server.internal.http.HttpConformance;
 import io.gopherflux.server.limit.ClientLimiter;
-import io.gopherflux.server.limit.ConnectionGuard;
+import io.gopherflux.server.internal.limit.ConnectionGuard;
 import io.gopherflux.server.limit.FairWorkers;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
 import io.gopherflux.server.limit.MicrometerLimitMetrics;
 import io.gopherflux.server.limit.RedisClientLimiter;
-import io.gopherflux.server.limit.StreamSlots;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -188,9 +187,23 @@ public final class GopherfluxServer implements AutoCloseable {
 		return server.port();
 	}
 
-	/** The open streams. */
-	public StreamSlots streams() {
-		return routes.slots();
+	/**
+	 * The streams open now, of every client.
+	 *
+	 * @return the number of open streams
+	 */
+	public int activeStreams() {
+		return routes.activeStreams();
+	}
+
+	/**
+	 * The streams {@code client} has open now.
+	 *
+	 * @param client the client ({@code key:...} or {@code ip:...})
+	 * @return the number of its open streams
+	 */
+	public int activeStreams(String client) {
+		return routes.activeStreams(client);
 	}
 
 	/** The registry {@code /metrics} serves. */
@@ -232,10 +245,10 @@ public final class GopherfluxServer implements AutoCloseable {
 		// ended by a timer of ours at the drain timeout, while its drain still waits for them.
 		AtomicBoolean ended = new AtomicBoolean();
 		Disposable endAtTimeout = Mono.delay(drain, Schedulers.parallel()).subscribe(tick -> {
-			if (routes.slots().active() > 0) {
+			if (routes.activeStreams() > 0) {
 				ended.set(true);
 				LOG.warn("{} streams still open after the {} drain timeout; ending them",
-						routes.slots().active(), Durations.format(drain));
+						routes.activeStreams(), Durations.format(drain));
 				routes.endStreams();
 			}
 		});

@@ -8,7 +8,7 @@ import io.gopherflux.ratelimit.redis.RateLimiterUnavailableException;
 import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
 import io.gopherflux.server.limit.LimitMetrics;
-import io.gopherflux.server.limit.RateLimitHeaders;
+import io.gopherflux.server.internal.limit.RateLimitHeaders;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 

@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-import io.gopherflux.server.http.QueryParameters;
+import io.gopherflux.server.internal.http.QueryParameters;
 import io.gopherflux.server.http.StreamFormat;
-import io.gopherflux.server.endpoints.Streaming;
-import io.gopherflux.server.http.Durations;
+import io.gopherflux.server.internal.endpoints.Streaming;
+import io.gopherflux.server.internal.http.Durations;
 
 /**
  * The query parameters of one endpoint, each declared once with its type, default and range. The
@@ -83,6 +83,24 @@ public final class Parameters {
 	public Parameters seed(String name) {
 		return add(new Declared(name, "integer", null, Long.MIN_VALUE, Long.MAX_VALUE,
 				"random unless given", q -> q.integer(name, System.nanoTime(), Long.MIN_VALUE, Long.MAX_VALUE)));
+	}
+
+	/**
+	 * A decimal number parameter from {@code min} to {@code max} (no exponent-free limit on its
+	 * digits, no hex, no padding).
+	 *
+	 * @param name         the parameter's name
+	 * @param defaultValue its value when absent
+	 * @param min          the least value a client may give
+	 * @param max          the greatest value a client may give
+	 * @return this declaration
+	 * @throws IllegalArgumentException if {@code min > max} or either is not finite
+	 */
+	public Parameters number(String name, double defaultValue, double min, double max) {
+		if (!Double.isFinite(min) || !Double.isFinite(max) || min > max) {
+			throw new IllegalArgumentException("min " + min + " and max " + max + " of " + name + " must be finite, min <= max");
+		}
+		return add(new Declared(name, "number", defaultValue, min, max, null, q -> q.decimal(name, defaultValue, min, max)));
 	}
 
 	/**

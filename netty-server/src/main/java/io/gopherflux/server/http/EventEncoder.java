@@ -3,6 +3,7 @@ package io.gopherflux.server.http;
 import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
+import io.gopherflux.server.internal.http.Json;
 
 /**
  * How a stream's element becomes an event: its SSE event name, its ID and its JSON object (one

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import io.netty.buffer.ByteBuf;
+import io.gopherflux.server.internal.http.Json;
 
 /**
  * How a stream is framed on the wire: Server-Sent Events or newline-delimited JSON. Every element

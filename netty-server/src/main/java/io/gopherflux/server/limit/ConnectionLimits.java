@@ -1,6 +1,6 @@
 package io.gopherflux.server.limit;
 
-import io.gopherflux.server.http.Durations;
+import io.gopherflux.server.internal.http.Durations;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -173,11 +173,8 @@ public final class StreamingApp {
 	public static void main(String[] args) {
 		int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
 		try (GopherfluxRoutes routes = routes(GopherfluxRoutes.builder(ServerConfig.defaults()), Schedulers.parallel())) {
-			DisposableServer server = HttpServer.create()
-					.host("127.0.0.1")
-					.port(port)
-					.route(routes.andThen(GopherfluxRoutes.notFound()))
-					.bindNow();
+			// mount adds the module's defences (malformed requests, connection caps, timeouts) and the 404 route.
+			DisposableServer server = routes.mount(HttpServer.create().host("127.0.0.1").port(port)).bindNow();
 			System.out.println("streaming app on http://127.0.0.1:" + server.port() + "/ (GET / lists the streams)");
 			server.onDispose().block();
 		}

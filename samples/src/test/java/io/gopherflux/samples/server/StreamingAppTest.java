@@ -44,7 +44,7 @@ class StreamingAppTest {
 	@BeforeEach
 	void start() {
 		routes = StreamingApp.routes(GopherfluxRoutes.builder(ServerConfig.defaults()), Schedulers.parallel());
-		server = HttpServer.create().host("127.0.0.1").port(0).route(routes.andThen(GopherfluxRoutes.notFound())).bindNow();
+		server = routes.mount(HttpServer.create().host("127.0.0.1").port(0)).bindNow();
 	}
 
 	@AfterEach
@@ -135,6 +135,12 @@ class StreamingAppTest {
 		assertThat(readings).extracting(r -> ((Number) r.get("sequence")).longValue())
 				.containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
 		assertThat(readings).extracting(r -> r.get("sensor")).as("a hung sensor was restarted").contains(1, 2);
+	}
+
+	@Test
+	void anUnknownPathIsA404AndAMalformedRequestIsRefusedBeforeAnyRoute() {
+		assertThat(get("/nowhere").status()).isEqualTo(404);
+		assertThat(get("/quotes?count=1&" + "x".repeat(20_000)).status()).isEqualTo(414);
 	}
 
 	@Test

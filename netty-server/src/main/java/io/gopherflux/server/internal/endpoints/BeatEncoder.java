@@ -1,8 +1,8 @@
-package io.gopherflux.server.endpoints;
+package io.gopherflux.server.internal.endpoints;
 
 import io.gopherflux.heartbeat.Beat;
 import io.gopherflux.server.http.EventEncoder;
-import io.gopherflux.server.http.Json;
+import io.gopherflux.server.internal.http.Json;
 import io.netty.buffer.ByteBuf;
 
 /**

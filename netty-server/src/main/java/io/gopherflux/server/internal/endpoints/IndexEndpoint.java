@@ -1,4 +1,4 @@
-package io.gopherflux.server.endpoints;
+package io.gopherflux.server.internal.endpoints;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.gopherflux.server.http.Json;
+import io.gopherflux.server.internal.http.Json;
 import io.gopherflux.server.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.reactivestreams.Publisher;

@@ -1,4 +1,4 @@
-package io.gopherflux.server.endpoints;
+package io.gopherflux.server.internal.endpoints;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -8,7 +8,7 @@ import io.gopherflux.pipeline.FanOutConfig;
 import io.gopherflux.server.Exchange;
 import io.gopherflux.server.Parameters;
 import io.gopherflux.server.http.EventEncoder;
-import io.gopherflux.server.http.Json;
+import io.gopherflux.server.internal.http.Json;
 import io.gopherflux.server.http.ProblemException;
 import io.gopherflux.server.limit.FairWorkers;
 import io.netty.buffer.ByteBuf;

@@ -1,4 +1,4 @@
-package io.gopherflux.server.endpoints;
+package io.gopherflux.server.internal.endpoints;
 
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +16,7 @@ import io.gopherflux.replicate.ReplicateMetrics;
 import io.gopherflux.replicate.Replicator;
 import io.gopherflux.server.Exchange;
 import io.gopherflux.server.Parameters;
+import io.gopherflux.server.internal.http.Durations;
 import io.gopherflux.server.http.Encoders;
 import io.gopherflux.server.http.ProblemException;
 import io.gopherflux.server.http.EventEncoder;
@@ -163,9 +164,24 @@ public final class ReplicatedEndpoint {
 		}
 		else {
 			Duration hedgeAfter = hedgeText == null ? null
-					: exchange.query().duration(HEDGE_AFTER, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10));
+					: hedgeDelay(hedgeText);
 			replicator = Replicator.of(config(replicas, hedgeAfter == null ? HedgeDelay.none() : HedgeDelay.fixed(hedgeAfter)));
 		}
 		return replicator;
+	}
+
+	/** A fixed hedge delay from 0 ms to 10 s, written as every duration parameter is. */
+	static Duration hedgeDelay(String text) {
+		try {
+			Duration delay = Durations.parse(text);
+			if (delay.compareTo(Duration.ofSeconds(10)) <= 0) {
+				return delay;
+			}
+		}
+		catch (IllegalArgumentException e) {
+			// answered below, as any other value out of range
+		}
+		throw ProblemException.badParameter(HEDGE_AFTER, HEDGE_AFTER
+				+ " must be a duration from 0ms to 10s or a percentile from p1 to p99, was '" + text + "'");
 	}
 }

@@ -1,4 +1,4 @@
-package io.gopherflux.server.endpoints;
+package io.gopherflux.server.internal.endpoints;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,16 +17,16 @@ import io.gopherflux.ratelimit.RateLimit;
 import io.gopherflux.ratelimit.TokenBucket;
 import io.gopherflux.ratelimit.TokenBucketConfig;
 import io.gopherflux.server.http.EventEncoder;
-import io.gopherflux.server.http.FluxWriteBatches;
-import io.gopherflux.server.http.Json;
+import io.gopherflux.server.internal.http.FluxWriteBatches;
+import io.gopherflux.server.internal.http.Json;
 import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
-import io.gopherflux.server.http.QueryParameters;
-import io.gopherflux.server.http.RequestHeaders;
-import io.gopherflux.server.http.StreamBody;
+import io.gopherflux.server.internal.http.QueryParameters;
+import io.gopherflux.server.internal.http.RequestHeaders;
+import io.gopherflux.server.internal.http.StreamBody;
 import io.gopherflux.server.http.StreamFormat;
-import io.gopherflux.server.limit.RateLimitHeaders;
-import io.gopherflux.server.limit.StreamSlots;
+import io.gopherflux.server.internal.limit.RateLimitHeaders;
+import io.gopherflux.server.internal.limit.StreamSlots;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -114,7 +114,7 @@ public final class Streaming {
 	/** The element rate of a stream of this exchange: the plan's cap, lowered by {@code ?rate=}. */
 	public static Limit rate(Exchange exchange) {
 		Limit cap = exchange.plan().streamRate();
-		double asked = askedRate(exchange.query());
+		double asked = exchange.number(RATE);
 		return asked < cap.perSecond() ? Limit.of(asked) : cap;
 	}
 
@@ -134,7 +134,7 @@ public final class Streaming {
 
 	/** The format the exchange asks for: {@code ?format=}, else its {@code Accept} fields (all of them). */
 	static StreamFormat format(Exchange exchange) {
-		return StreamFormat.negotiate(exchange.query().text(FORMAT),
+		return StreamFormat.negotiate(exchange.text(FORMAT),
 				RequestHeaders.list(exchange.request().requestHeaders(), HttpHeaderNames.ACCEPT.toString()));
 	}
 

@@ -1,5 +1,5 @@
 /**
- * The server's own endpoints, each registered through
+ * Internal (see {@link io.gopherflux.server.internal}): the server's own endpoints, each registered through
  * {@link io.gopherflux.server.GopherfluxRoutes.Builder} as any user's would be.
  * <p>
  * The book's patterns as streams ({@link IntegersEndpoint}, {@link PrimesEndpoint},
@@ -9,4 +9,4 @@
  * {@link IndexEndpoint}, {@link HealthEndpoint} and {@link MetricsEndpoint} answer {@code /},
  * {@code /health} and {@code /metrics}.
  */
-package io.gopherflux.server.endpoints;
+package io.gopherflux.server.internal.endpoints;

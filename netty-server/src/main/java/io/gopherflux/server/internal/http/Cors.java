@@ -1,4 +1,4 @@
-package io.gopherflux.server.http;
+package io.gopherflux.server.internal.http;
 
 import java.util.List;
 import java.util.Objects;
@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import io.gopherflux.server.http.CorsConfig;
 
 /**
  * Cross-origin access for browsers, as {@link CorsConfig} allows it. A response to an allowed

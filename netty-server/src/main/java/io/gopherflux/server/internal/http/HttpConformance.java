@@ -1,4 +1,4 @@
-package io.gopherflux.server.http;
+package io.gopherflux.server.internal.http;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
+import io.gopherflux.server.http.Problem;
 
 /**
  * The HTTP/1.1 rules Netty's decoder leaves to the server, and its failures answered as

@@ -1,4 +1,4 @@
-package io.gopherflux.server.http;
+package io.gopherflux.server.internal.http;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.gopherflux.server.http.ProblemException;
 
 /**
  * The query parameters of one request, read and validated in one place: every accessor either
@@ -169,6 +170,33 @@ public final class QueryParameters {
 			throw outOfRange(name, value, "a number greater than 0 and at most " + max);
 		}
 		return parsed;
+	}
+
+	/**
+	 * A decimal number parameter, or {@code defaultValue} when absent.
+	 *
+	 * @throws ProblemException if it is not a decimal number within [min, max]
+	 */
+	public double decimal(String name, double defaultValue, double min, double max) {
+		String value = text(name);
+		if (value == null) {
+			return defaultValue;
+		}
+		String expected = "a number from " + min + " to " + max;
+		try {
+			String unsigned = value.startsWith("-") ? value.substring(1) : value;
+			if (!DECIMAL.matcher(unsigned).matches()) {
+				throw new NumberFormatException(value);
+			}
+			double parsed = Double.parseDouble(value);
+			if (parsed >= min && parsed <= max) {
+				return parsed;
+			}
+		}
+		catch (NumberFormatException e) {
+			// answered below
+		}
+		throw outOfRange(name, value, expected);
 	}
 
 	private static ProblemException outOfRange(String name, String value, String expected) {

@@ -1,9 +1,10 @@
-package io.gopherflux.server.http;
+package io.gopherflux.server.internal.http;
 
 import java.util.List;
 import java.util.Objects;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.gopherflux.server.http.ProblemException;
 
 /**
  * Request header fields read strictly. A field that may occur once ({@code X-Api-Key},

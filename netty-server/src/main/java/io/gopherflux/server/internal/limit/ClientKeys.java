@@ -1,4 +1,4 @@
-package io.gopherflux.server.limit;
+package io.gopherflux.server.internal.limit;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,6 +10,7 @@ import java.util.Set;
 
 import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
+import io.gopherflux.server.limit.AddressRange;
 
 /**
  * Who a request counts against: its {@code X-Api-Key} when the server knows that key, else its

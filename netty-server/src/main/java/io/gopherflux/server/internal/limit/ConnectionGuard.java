@@ -1,4 +1,4 @@
-package io.gopherflux.server.limit;
+package io.gopherflux.server.internal.limit;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.gopherflux.server.http.HttpConformance;
+import io.gopherflux.server.internal.http.HttpConformance;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -27,6 +27,10 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
+import io.gopherflux.server.limit.AddressRange;
+import io.gopherflux.server.limit.ConnectionLimits;
+import io.gopherflux.server.limit.InMemoryClientLimiter;
+import io.gopherflux.server.limit.LimitMetrics;
 
 /**
  * What a client can hold open without sending requests, bounded per connection: installed on

@@ -1,6 +1,9 @@
-package io.gopherflux.server.limit;
+package io.gopherflux.server.internal.limit;
 
 import java.util.List;
+import io.gopherflux.server.limit.Admission;
+import io.gopherflux.server.limit.Plan;
+import io.gopherflux.server.limit.Quota;
 
 /**
  * The header fields of draft-ietf-httpapi-ratelimit-headers, in structured-field syntax:

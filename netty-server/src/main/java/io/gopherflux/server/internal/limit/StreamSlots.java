@@ -1,9 +1,10 @@
-package io.gopherflux.server.limit;
+package io.gopherflux.server.internal.limit;
 
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.gopherflux.server.limit.LimitMetrics;
 
 /**
  * Counts each client's open streams against its plan's cap. A client's entry exists only while it

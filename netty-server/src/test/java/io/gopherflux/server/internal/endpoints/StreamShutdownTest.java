@@ -1,4 +1,4 @@
-package io.gopherflux.server.endpoints;
+package io.gopherflux.server.internal.endpoints;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

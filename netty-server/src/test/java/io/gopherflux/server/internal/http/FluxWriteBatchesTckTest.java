@@ -1,4 +1,4 @@
-package io.gopherflux.server.http;
+package io.gopherflux.server.internal.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

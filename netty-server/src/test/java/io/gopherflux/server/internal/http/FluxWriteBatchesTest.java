@@ -1,4 +1,4 @@
-package io.gopherflux.server.http;
+package io.gopherflux.server.internal.http;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

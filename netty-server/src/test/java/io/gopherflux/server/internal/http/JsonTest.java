@@ -1,4 +1,4 @@
-package io.gopherflux.server.http;
+package io.gopherflux.server.internal.http;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

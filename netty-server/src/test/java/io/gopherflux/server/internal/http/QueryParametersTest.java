@@ -1,4 +1,4 @@
-package io.gopherflux.server.http;
+package io.gopherflux.server.internal.http;
 
 import java.time.Duration;
 import java.util.Set;
@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.gopherflux.server.http.ProblemException;
 
 class QueryParametersTest {
 

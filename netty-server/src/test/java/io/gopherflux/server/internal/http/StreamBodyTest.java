@@ -1,4 +1,4 @@
-package io.gopherflux.server.http;
+package io.gopherflux.server.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;

@@ -1,4 +1,4 @@
-package io.gopherflux.server.limit;
+package io.gopherflux.server.internal.limit;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.gopherflux.server.limit.AddressRange;
 
 class ClientKeysTest {
 

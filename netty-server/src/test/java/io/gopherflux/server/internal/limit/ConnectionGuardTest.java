@@ -1,8 +1,8 @@
-package io.gopherflux.server.limit;
+package io.gopherflux.server.internal.limit;
 
 import java.util.List;
 
-import io.gopherflux.server.http.HttpConformance;
+import io.gopherflux.server.internal.http.HttpConformance;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import org.junit.jupiter.api.Test;
@@ -11,6 +11,8 @@ import reactor.netty.NettyPipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import io.gopherflux.server.limit.ConnectionLimits;
+import io.gopherflux.server.limit.LimitMetrics;
 
 class ConnectionGuardTest {
 

@@ -1,4 +1,4 @@
-package io.gopherflux.server.limit;
+package io.gopherflux.server.internal.limit;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +9,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.gopherflux.server.limit.Admission;
+import io.gopherflux.server.limit.Plan;
+import io.gopherflux.server.limit.Quota;
 
 class RateLimitHeadersTest {
 

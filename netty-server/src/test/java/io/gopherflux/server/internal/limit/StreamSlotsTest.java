@@ -1,4 +1,4 @@
-package io.gopherflux.server.limit;
+package io.gopherflux.server.internal.limit;
 
 import java.lang.reflect.Field;
 import java.util.Map;
@@ -9,6 +9,7 @@ import reactor.test.util.RaceTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import io.gopherflux.server.limit.LimitMetrics;
 
 class StreamSlotsTest {
 
