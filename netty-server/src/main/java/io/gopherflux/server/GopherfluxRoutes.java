@@ -61,7 +61,8 @@ import reactor.netty.http.server.HttpServerRoutes;
  * <pre>{@code
  * GopherfluxRoutes routes = GopherfluxRoutes.builder(config)
  *         .stream("/prices", params -> params.summary("prices of one symbol").integer("count", 100, 1, 10_000),
- *                 exchange -> prices(exchange.integer("count")), Encoders.json(Price::symbol, Price::sequence))
+ *                 exchange -> prices(exchange.integer("count")),
+ *                 Encoders.json(Price.class).withEventName(p -> "price").withEventId(p -> Long.toString(p.sequence())))
  *         .endpoint("/hello", params -> params.summary("a greeting"), exchange -> exchange.response().sendString(Mono.just("hi")))
  *         .build();
  * routes.mount(HttpServer.create().port(8080)).bindNow();   // or .route(routes.andThen(GopherfluxRoutes.notFound()))

@@ -35,8 +35,8 @@ import reactor.netty.http.server.HttpServer;
  * <li>{@code GET /readings?count=&timeout=}: a feed of {@link Reading}s from a sensor that now and
  * then hangs, healed by a {@link Steward} that restarts it when it misses a heartbeat.</li>
  * </ul>
- * Run it with {@code ./mvnw -B -pl samples -am exec:java -Dexec.mainClass=io.gopherflux.samples.server.StreamingApp}
- * and try {@code curl -N 'localhost:8080/quotes?symbol=ACME&count=5&every=200ms&format=sse'}.
+ * Run its {@link #main(String[]) main} (port 8080, or the first argument) and try
+ * {@code curl -N 'localhost:8080/quotes?symbol=ACME&count=5&every=200ms&format=sse'}.
  */
 public final class StreamingApp {
 
