@@ -40,10 +40,10 @@ import reactor.util.Loggers;
  * The runnable gopherflux server: {@link GopherfluxRoutes} on a Reactor Netty {@link HttpServer},
  * with Prometheus metrics (Reactor Netty's own server meters and the JVM's included) and a graceful
  * shutdown that stops accepting, lets open streams finish for the drain timeout, then ends those
- * still open with a final {@code shutdown} event. {@link HttpConformance} guards the HTTP/1.1 rules
+ * still open with a final {@code shutdown} event. A conformance check guards the HTTP/1.1 rules
  * Reactor Netty leaves open. Connections are bounded by the
  * {@link io.gopherflux.server.limit.ConnectionLimits}: Reactor Netty's idle and request timeouts,
- * and a {@link ConnectionGuard} for the header-read timeout and the cap per address.
+ * and a connection guard for the header-read timeout and the cap per address.
  * <p>
  * {@code main} reads the configuration from flags and the environment (see {@link ServerConfig}),
  * exits with status 2 and one line per bad value if it is wrong, and shuts down gracefully on

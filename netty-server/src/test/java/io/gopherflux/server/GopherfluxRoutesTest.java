@@ -236,6 +236,27 @@ class GopherfluxRoutesTest {
 	}
 
 	@Test
+	void aNumberParameterIsReadWithinItsRange() {
+		routes = GopherfluxRoutes.builder(CONFIG)
+				.endpoint("/scale", params -> params.number("factor", 1.5, -2, 2),
+						exchange -> {
+							String body = Double.toString(exchange.number("factor"));
+							return exchange.response().header("Content-Length", Integer.toString(body.length()))
+									.sendString(Mono.just(body));
+						})
+				.build();
+		server = HttpServer.create().port(0).route(routes).bindNow();
+		TestClient client = TestClient.of(server.port());
+
+		assertThat(client.get("/scale").body()).isEqualTo("1.5");
+		assertThat(client.get("/scale?factor=-0.25").body()).isEqualTo("-0.25");
+		Response bad = client.get("/scale?factor=3");
+		assertThat(bad.status()).isEqualTo(400);
+		assertThat((String) bad.json().get("detail")).isEqualTo("factor must be a number from -2.0 to 2.0, was '3'");
+		assertThat(client.get("/scale?factor=0x1").status()).isEqualTo(400);
+	}
+
+	@Test
 	void plainEndpointsAreNotAdmitted() {
 		routes = GopherfluxRoutes.builder(CONFIG)
 				.endpoint("/hello", params -> params.duration("wait", Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1)),

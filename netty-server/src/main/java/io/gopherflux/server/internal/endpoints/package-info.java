@@ -1,5 +1,9 @@
 /**
- * Internal (see {@link io.gopherflux.server.internal}): the server's own endpoints, each registered through
+ * Internal, not an API: public only because Java needs it across packages; it may change in any
+ * release without notice, and the published javadoc leaves it out. The API is {@code io.gopherflux.server},
+ * {@code io.gopherflux.server.http} and {@code io.gopherflux.server.limit}.
+ * <p>
+ * The server's own endpoints, each registered through
  * {@link io.gopherflux.server.GopherfluxRoutes.Builder} as any user's would be.
  * <p>
  * The book's patterns as streams ({@link IntegersEndpoint}, {@link PrimesEndpoint},

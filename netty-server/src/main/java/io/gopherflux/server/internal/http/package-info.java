@@ -1,5 +1,9 @@
 /**
- * Internal (see {@link io.gopherflux.server.internal}): the wire machinery.
+ * Internal, not an API: public only because Java needs it across packages; it may change in any
+ * release without notice, and the published javadoc leaves it out. The API is {@code io.gopherflux.server},
+ * {@code io.gopherflux.server.http} and {@code io.gopherflux.server.limit}.
+ * <p>
+ * The wire machinery.
  * <p>
  * {@link FluxWriteBatches} groups encoded elements into one buffer per network write under
  * backpressure, and {@link StreamBody} sends a stream that ends within its first batch as a single

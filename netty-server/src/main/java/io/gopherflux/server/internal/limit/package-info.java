@@ -1,5 +1,9 @@
 /**
- * Internal (see {@link io.gopherflux.server.internal}): who a request counts against and what
+ * Internal, not an API: public only because Java needs it across packages; it may change in any
+ * release without notice, and the published javadoc leaves it out. The API is {@code io.gopherflux.server},
+ * {@code io.gopherflux.server.http} and {@code io.gopherflux.server.limit}.
+ * <p>
+ * Who a request counts against and what
  * the connection may hold.
  * <p>
  * {@link ClientKeys} names the client of a request: its API key, else its address, believing
