@@ -2,6 +2,8 @@
 # Same-run load test of GET /streams/integers (NDJSON) with wrk, on loopback:
 #   gopherflux  the project's server: in-memory limiter ON (limits set far above the load), Prometheus
 #               and Reactor Netty metrics ON, the per-stream throttle at 10^9 elements/s
+#   records     RecordsServer.java: the gopherflux server with a user stream registered through the routes
+#               builder, GET /streams/records, records written by Jackson (the same bytes as the integers)
 #   plain       PlainReactorNetty.java: the same endpoint in plain Reactor Netty, one chunk per element
 #   go          the Go net/http + x/time/rate peer (../shared/peers/go-net-http), when Go is installed
 #   variant     optional: the gopherflux server built from another copy of the tree and/or with other JVM
@@ -13,7 +15,7 @@
 # machine's other load (the load average is printed with every run).
 #
 #   netty-server/bench/wrk-bench.sh [--counts=10,1000] [--rounds=5] [--duration=6] [--warmup=15]
-#       [--connections=64] [--threads=1] [--servers=gopherflux,plain,go] [--cpus=LIST] [--wrk-cpus=LIST]
+#       [--connections=64] [--threads=1] [--servers=gopherflux,records,plain,go] [--cpus=LIST] [--wrk-cpus=LIST]
 #       [--scaling] [--jvm-opts='...'] [--server-args='...'] [--variant=DIR] [--variant-jvm-opts='...']
 #       [--out=FILE] [--no-build]
 #
@@ -42,7 +44,7 @@ duration=6
 warmup=15
 connections=64
 threads=1
-servers=gopherflux,plain,go
+servers=gopherflux,records,plain,go
 cpus=
 wrk_cpus=
 scaling=false
@@ -125,7 +127,7 @@ trap 'exit 130' INT TERM
 
 # --- build (outside the lock) ---------------------------------------------------------------------
 want() { [[ ",$servers," == *",$1,"* ]]; }
-if want gopherflux || want plain || [ -n "$variant$variant_jvm_opts" ]; then
+if want gopherflux || want records || want plain || [ -n "$variant$variant_jvm_opts" ]; then
 	bench_classpath "$build"
 fi
 variant_cp=${cp:-}
@@ -163,6 +165,11 @@ start() { # name server-cpus wrk-cpus
 			"${pin[@]}" java "${jvm_common[@]}" $variant_jvm_opts -cp "$variant_cp" io.gopherflux.server.GopherfluxServer \
 				"${GF_BENCH_FLAGS[@]}" --port="$port" $server_args >"$log" 2>&1 &
 			urls+=("http://127.0.0.1:$port/streams/integers?format=ndjson&count=") ;;
+		records)
+			# shellcheck disable=SC2086
+			"${pin[@]}" java "${jvm_common[@]}" $jvm_opts -cp "$cp" "$root/netty-server/bench/RecordsServer.java" \
+				"${GF_BENCH_FLAGS[@]}" --port="$port" $server_args >"$log" 2>&1 &
+			urls+=("http://127.0.0.1:$port/streams/records?format=ndjson&count=") ;;
 		plain)
 			"${pin[@]}" java "${jvm_common[@]}" -cp "$cp" "$root/netty-server/bench/PlainReactorNetty.java" "$port" >"$log" 2>&1 &
 			urls+=("http://127.0.0.1:$port/streams/integers?count=") ;;
@@ -189,7 +196,7 @@ for config in "${configs[@]}"; do
 	read -r on wrk_on <<<"$config"
 	[ "$on" = - ] && on=
 	[ "$wrk_on" = - ] && wrk_on=
-	for name in gopherflux variant plain go; do
+	for name in gopherflux records variant plain go; do
 		if [ "$name" = variant ]; then
 			[ -n "$variant$variant_jvm_opts" ] || continue
 		else
@@ -296,10 +303,11 @@ for round in $(seq "$rounds"); do
 		done
 		line=
 		for i in "${!names[@]}"; do
-			[ "${names[$i]}" = gopherflux ] || [ "${names[$i]}" = variant ] || continue
+			[ "${names[$i]}" = gopherflux ] || [ "${names[$i]}" = variant ] || [ "${names[$i]}" = records ] || continue
 			for j in "${!names[@]}"; do
 				[ "${names[$j]}" = "${names[$i]}" ] && continue
-				[ "${names[$i]}" = gopherflux ] && [ "${names[$j]}" = variant ] && continue
+				[ "${names[$i]}" = gopherflux ] && { [ "${names[$j]}" = variant ] || [ "${names[$j]}" = records ]; } && continue
+				[ "${names[$i]}" = variant ] && [ "${names[$j]}" = records ] && continue
 				[ "${scpus[$j]}" = "${scpus[$i]}" ] || continue
 				line+=$(awk -v a="${round_rps[${labels[$i]}]}" -v b="${round_rps[${labels[$j]}]}" -v l="${labels[$i]}/${labels[$j]}" \
 					'BEGIN { if (b > 0) printf "  %s %.2f", l, a / b }')
@@ -348,8 +356,8 @@ awk -F'\t' -v scaling="$scaling" '
 		print "  ratios of same-round requests/s (median, range over rounds):"
 		for (c in counts) for (a in servers) for (b in servers) {
 			split(a, an, "@"); split(b, bn, "@")
-			if (an[1] != "gopherflux" && an[1] != "variant") continue
-			if (bn[1] == an[1] || (an[1] == "gopherflux" && bn[1] == "variant") || an[2] != bn[2]) continue
+			if (an[1] != "gopherflux" && an[1] != "variant" && an[1] != "records") continue
+			if (bn[1] == an[1] || (an[1] == "gopherflux" && (bn[1] == "variant" || bn[1] == "records")) || (an[1] == "variant" && bn[1] == "records") || an[2] != bn[2]) continue
 			list = ""
 			for (r in rounds) if (at[r SUBSEP c SUBSEP b] > 0) list = list " " sprintf("%.3f", at[r SUBSEP c SUBSEP a] / at[r SUBSEP c SUBSEP b])
 			if (list != "") printf "    count=%-6s %-30s %.2f  (%s)\n", c, a "/" b, median(list), range(list)

@@ -6,20 +6,21 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
 import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
-import io.gopherflux.server.http.HttpConformance;
+import io.gopherflux.server.internal.http.Durations;
+import io.gopherflux.server.internal.http.HttpConformance;
 import io.gopherflux.server.limit.ClientLimiter;
-import io.gopherflux.server.limit.ConnectionGuard;
+import io.gopherflux.server.internal.limit.ConnectionGuard;
 import io.gopherflux.server.limit.FairWorkers;
 import io.gopherflux.server.limit.InMemoryClientLimiter;
 import io.gopherflux.server.limit.MicrometerLimitMetrics;
 import io.gopherflux.server.limit.RedisClientLimiter;
-import io.gopherflux.server.limit.StreamSlots;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -39,10 +40,10 @@ import reactor.util.Loggers;
  * The runnable gopherflux server: {@link GopherfluxRoutes} on a Reactor Netty {@link HttpServer},
  * with Prometheus metrics (Reactor Netty's own server meters and the JVM's included) and a graceful
  * shutdown that stops accepting, lets open streams finish for the drain timeout, then ends those
- * still open with a final {@code shutdown} event. {@link HttpConformance} guards the HTTP/1.1 rules
+ * still open with a final {@code shutdown} event. A conformance check guards the HTTP/1.1 rules
  * Reactor Netty leaves open. Connections are bounded by the
  * {@link io.gopherflux.server.limit.ConnectionLimits}: Reactor Netty's idle and request timeouts,
- * and a {@link ConnectionGuard} for the header-read timeout and the cap per address.
+ * and a connection guard for the header-read timeout and the cap per address.
  * <p>
  * {@code main} reads the configuration from flags and the environment (see {@link ServerConfig}),
  * exits with status 2 and one line per bad value if it is wrong, and shuts down gracefully on
@@ -94,8 +95,23 @@ public final class GopherfluxServer implements AutoCloseable {
 	 * controllable in tests.
 	 */
 	public static GopherfluxServer start(ServerConfig config, Scheduler timers) {
+		return start(config, timers, routes -> { });
+	}
+
+	/**
+	 * Starts a server with the built-in endpoints and the user's own, registered by {@code more}
+	 * after them: the user's streams get the same hardening (conformance checks, connection guard,
+	 * timeouts), metrics and graceful drain as the built-in ones.
+	 *
+	 * @param config the configuration
+	 * @param timers the scheduler of every timer
+	 * @param more   registers the user's endpoints on the routes builder
+	 * @return the running server
+	 */
+	public static GopherfluxServer start(ServerConfig config, Scheduler timers, Consumer<GopherfluxRoutes.Builder> more) {
 		Objects.requireNonNull(config, "config");
 		Objects.requireNonNull(timers, "timers");
+		Objects.requireNonNull(more, "more");
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		Metrics.addRegistry(registry);
 		ProcessMeters processMeters = ProcessMeters.bindTo(registry);
@@ -107,11 +123,16 @@ public final class GopherfluxServer implements AutoCloseable {
 						.toLowerCase(Locale.ROOT).replace('_', '-')
 				: () -> limiterName;
 		FairWorkers workers = FairWorkers.newPool("gopherflux-workers", Runtime.getRuntime().availableProcessors());
-		GopherfluxRoutes routes = GopherfluxRoutes.create(config, limiter, registry, timers, workers, limiterState);
 		ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
 		limitMetrics.openConnections(guard::open);
 		try {
+			GopherfluxRoutes.Builder builder = GopherfluxRoutes.builder(config, limiter, registry, timers)
+					.limiterState(limiterState)
+					.serverEndpoints()
+					.demoStreams(workers);
+			more.accept(builder);
+			GopherfluxRoutes routes = builder.build();
 			DisposableServer server = HttpServer.create()
 					.host(config.host())
 					.port(config.port())
@@ -151,7 +172,7 @@ public final class GopherfluxServer implements AutoCloseable {
 				.failurePolicy(config.redisFailurePolicy())
 				.metrics(metrics)
 				.redisMetrics(new MicrometerRedisLimiterMetrics(registry, "admission"))
-				.build()), limitMetrics);
+				.build()));
 	}
 
 	/** Metrics are tagged by endpoint path; any other path is one tag, so a scanner cannot grow the registry. */
@@ -166,9 +187,23 @@ public final class GopherfluxServer implements AutoCloseable {
 		return server.port();
 	}
 
-	/** The open streams. */
-	public StreamSlots streams() {
-		return routes.slots();
+	/**
+	 * The streams open now, of every client.
+	 *
+	 * @return the number of open streams
+	 */
+	public int activeStreams() {
+		return routes.activeStreams();
+	}
+
+	/**
+	 * The streams {@code client} has open now.
+	 *
+	 * @param client the client ({@code key:...} or {@code ip:...})
+	 * @return the number of its open streams
+	 */
+	public int activeStreams(String client) {
+		return routes.activeStreams(client);
 	}
 
 	/** The registry {@code /metrics} serves. */
@@ -210,10 +245,10 @@ public final class GopherfluxServer implements AutoCloseable {
 		// ended by a timer of ours at the drain timeout, while its drain still waits for them.
 		AtomicBoolean ended = new AtomicBoolean();
 		Disposable endAtTimeout = Mono.delay(drain, Schedulers.parallel()).subscribe(tick -> {
-			if (routes.slots().active() > 0) {
+			if (routes.activeStreams() > 0) {
 				ended.set(true);
 				LOG.warn("{} streams still open after the {} drain timeout; ending them",
-						routes.slots().active(), Durations.format(drain));
+						routes.activeStreams(), Durations.format(drain));
 				routes.endStreams();
 			}
 		});

@@ -1,5 +1,6 @@
 package io.gopherflux.server;
 
+import io.gopherflux.server.internal.http.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.ratelimit.redis.FailurePolicy;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
-import io.gopherflux.server.endpoints.PrimesEndpoint;
+import io.gopherflux.server.internal.endpoints.PrimesEndpoint;
 import io.gopherflux.server.http.CorsConfig;
 import io.gopherflux.server.limit.AddressRange;
 import io.gopherflux.server.limit.ConnectionLimits;

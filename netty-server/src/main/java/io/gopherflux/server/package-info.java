@@ -1,17 +1,22 @@
 /**
- * The gopherflux server: the library's patterns behind rate-limited streaming HTTP endpoints on
- * Reactor Netty, with Prometheus metrics.
+ * The gopherflux server: streaming HTTP endpoints on Reactor Netty, rate-limited per client, with
+ * Prometheus metrics, usable as a library and runnable as an application.
  * <p>
- * {@link GopherfluxServer} is the runnable application: its {@code main} reads a
- * {@link ServerConfig} from {@code --name=value} flags and {@code GOPHERFLUX_*} environment
- * variables, binds an {@code HttpServer} and drains open streams on shutdown.
- * {@link GopherfluxRoutes} holds the same endpoints as routes that can be mounted in another
- * Reactor Netty server, with {@link GopherfluxRoutes#notFound()} as the catch-all.
- * {@link Durations} reads and writes the short durations ({@code 250ms}, {@code 10s}) that flags
- * and query parameters use.
+ * The library: {@link GopherfluxRoutes#builder(ServerConfig)} registers endpoints, each with its
+ * query {@link Parameters} declared once, and builds routes to mount in any Reactor Netty
+ * {@code HttpServer}. A stream handler turns an {@link Exchange} into a {@code Flux}, which the
+ * routes send negotiated (SSE or NDJSON), batched, throttled, admitted and resumable, with the
+ * elements written by an {@link io.gopherflux.server.http.EventEncoder} (see
+ * {@link io.gopherflux.server.http.Encoders}).
  * <p>
- * The sub-packages hold the parts: {@code endpoints} one handler per endpoint, {@code http} the
- * wire formats and problem responses, {@code limit} client identification, plans and admission.
- * Which of these types are a supported API and which are internal is not settled yet.
+ * The application: {@link GopherfluxServer} reads a {@link ServerConfig} from {@code --name=value}
+ * flags and {@code GOPHERFLUX_*} environment variables, registers the book's patterns as streams
+ * through the same builder, binds an {@code HttpServer} and drains open streams on shutdown.
+ * <p>
+ * The package-private classes here are the request pipeline ({@code RequestPipeline}: query,
+ * client, admission), error rendering ({@code ErrorResponses}) and the route table; the
+ * sub-packages hold the parts: {@code endpoints} the built-in endpoints and the stream sender,
+ * {@code http} the wire formats and problem responses, {@code limit} plans, limiters and client
+ * identification.
  */
 package io.gopherflux.server;

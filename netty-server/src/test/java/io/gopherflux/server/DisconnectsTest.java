@@ -82,7 +82,7 @@ class DisconnectsTest {
 		}
 
 		assertThat(statuses).hasSize(CLIENTS).containsOnly(200);
-		TestClient.await("every stream to be cancelled", () -> server.streams().active() == 0);
+		TestClient.await("every stream to be cancelled", () -> server.activeStreams() == 0);
 		assertThat(TestClient.of(server).get("/health").json()).containsEntry("activeStreams", 0L);
 		awaitReported(leakOneBuffer());
 		assertThat(LeakRecorder.unexpectedLeaks()).as("leaks reported").isEmpty();

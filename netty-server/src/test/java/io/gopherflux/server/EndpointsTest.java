@@ -351,19 +351,19 @@ class EndpointsTest {
 			assertThat((String) e.get("summary")).isNotBlank();
 		});
 		assertThat(endpoints.get(3).get("parameters")).isEqualTo(List.of("count", "format", "from", "rate"));
-		assertThat(endpoints.get(7).get("parameters")).isEqualTo(List.of("format", "hedgeAfter", "replicas", "seed"));
+		assertThat(endpoints.get(7).get("parameters")).isEqualTo(List.of("format", "hedgeAfter", "rate", "replicas", "seed"));
 	}
 
 	@Test
 	void headAnswersWithTheHeaderFieldsOfGetAndRunsNoStream() {
-		long streamsBefore = server.streams().active();
+		long streamsBefore = server.activeStreams();
 		Response stream = client.request(HttpMethod.HEAD, "/streams/integers?count=10000000&format=sse");
 
 		assertThat(stream.status()).isEqualTo(200);
 		assertThat(stream.contentType()).isEqualTo("text/event-stream");
 		assertThat(stream.header("RateLimit-Policy")).isNotBlank();
 		assertThat(stream.body()).isEmpty();
-		assertThat(server.streams().active()).isEqualTo(streamsBefore);
+		assertThat(server.activeStreams()).isEqualTo(streamsBefore);
 
 		Response health = client.request(HttpMethod.HEAD, "/health");
 		assertThat(health.status()).isEqualTo(200);

@@ -68,7 +68,7 @@ class GracefulShutdownTest {
 			assertThat(TestClient.ndjson(stream.text())).extracting(o -> o.get("value"))
 					.containsExactlyElementsOf(LongStream.range(0, 5).boxed().toList());
 			assertThat(Mono.fromFuture(drained).block(TestClient.TIMEOUT)).as("drained in time").isTrue();
-			assertThat(server.streams().active()).isZero();
+			assertThat(server.activeStreams()).isZero();
 		}
 	}
 
@@ -78,11 +78,11 @@ class GracefulShutdownTest {
 				LiveStream other = TestClient.of(server).header("X-Api-Key", "other").open("/streams/integers?count=100&format=sse")) {
 			slow.awaitLines(1);
 			other.awaitLines(1);
-			assertThat(server.streams().active()).isEqualTo(2);
+			assertThat(server.activeStreams()).isEqualTo(2);
 
 			assertThat(server.shutdown(Duration.ofMillis(300))).as("drained in time").isFalse();
 
-			TestClient.await("the streams to end", () -> server.streams().active() == 0);
+			TestClient.await("the streams to end", () -> server.activeStreams() == 0);
 			assertThat(slow.awaitEnd()).as("the response was ended, not cut").isTrue();
 			assertThat(other.awaitEnd()).isTrue();
 			List<Map<String, Object>> ndjson = TestClient.ndjson(slow.text());

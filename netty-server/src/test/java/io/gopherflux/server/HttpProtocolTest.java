@@ -198,7 +198,7 @@ class HttpProtocolTest {
 			get = raw.write(get("GET", uri, "HTTP/1.1")).readHead();
 		}
 		RawResponse head = RawHttp.exchange(server.port(), get("HEAD", uri, "HTTP/1.1"));
-		TestClient.await("the GET's stream to be cancelled", () -> server.streams().active() == 0);
+		TestClient.await("the GET's stream to be cancelled", () -> server.activeStreams() == 0);
 
 		assertThat(head.status()).isEqualTo(get.status());
 		assertThat(head.body()).isEmpty();
@@ -227,14 +227,14 @@ class HttpProtocolTest {
 	void headOfAStreamHoldsNoSlotAndIsRefusedWhereGetWouldBe() {
 		assertThat(exchange(get("HEAD", "/streams/integers?count=50000", "HTTP/1.1")).header("X-Accel-Buffering"))
 				.isEqualTo("no");
-		assertThat(server.streams().active()).as("HEAD leaves no stream open").isZero();
+		assertThat(server.activeStreams()).as("HEAD leaves no stream open").isZero();
 
 		TestClient client = TestClient.of(server).header("X-Api-Key", "holder");
 		try (LiveStream first = client.open("/streams/heartbeat?interval=1m&count=1");
 				LiveStream second = client.open("/streams/heartbeat?interval=1m&count=1")) {
 			assertThat(first.status()).isEqualTo(200);
 			assertThat(second.status()).isEqualTo(200);
-			TestClient.await("both streams open", () -> server.streams().active("key:holder") == 2);
+			TestClient.await("both streams open", () -> server.activeStreams("key:holder") == 2);
 
 			RawResponse get = RawHttp.exchange(server.port(), get("GET", "/streams/integers?count=1", "HTTP/1.1",
 					"X-Api-Key: holder"));
@@ -245,7 +245,7 @@ class HttpProtocolTest {
 			assertThat(head.status()).isEqualTo(429);
 			assertThat(head.header("Retry-After")).isEqualTo(get.header("Retry-After"));
 		}
-		TestClient.await("every stream to be closed", () -> server.streams().active() == 0);
+		TestClient.await("every stream to be closed", () -> server.activeStreams() == 0);
 	}
 
 	/** An unknown key is charged to the address and refused with 401 whether the stream is asked with GET or HEAD. */
@@ -266,7 +266,7 @@ class HttpProtocolTest {
 		for (String field : List.of("WWW-Authenticate", "Content-Type", "Content-Length", "RateLimit-Policy")) {
 			assertThat(head.header(field)).as(field).isNotNull().isEqualTo(get.header(field));
 		}
-		assertThat(server.streams().active()).isZero();
+		assertThat(server.activeStreams()).isZero();
 	}
 
 	@Test

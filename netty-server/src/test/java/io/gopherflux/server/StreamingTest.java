@@ -93,7 +93,7 @@ class StreamingTest {
 				LiveStream second = carol.open("/streams/integers?count=100&format=sse")) {
 			first.awaitLines(1);
 			second.awaitLines(1);
-			assertThat(server.streams().active("key:carol")).isEqualTo(2);
+			assertThat(server.activeStreams("key:carol")).isEqualTo(2);
 
 			Response third = carol.get("/streams/integers?count=100");
 
@@ -107,12 +107,12 @@ class StreamingTest {
 			}
 
 			first.close();
-			TestClient.await("the closed stream's slot to be freed", () -> server.streams().active("key:carol") == 1);
+			TestClient.await("the closed stream's slot to be freed", () -> server.activeStreams("key:carol") == 1);
 			try (LiveStream again = carol.open("/streams/integers?count=100")) {
 				assertThat(again.awaitLines(1).status()).isEqualTo(200);
 			}
 		}
-		TestClient.await("every stream to be closed", () -> server.streams().active() == 0);
+		TestClient.await("every stream to be closed", () -> server.activeStreams() == 0);
 	}
 
 	@Test

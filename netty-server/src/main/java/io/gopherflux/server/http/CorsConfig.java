@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * The browser origins allowed to read the server's responses across origins (CORS): none, a list
  * of exact origins ({@code https://app.example.com}, {@code http://localhost:3000}), or any
- * origin ({@code *}). Configuration only; {@link Cors} applies it.
+ * origin ({@code *}). Configuration only; the routes apply it.
  *
  * @param origins   the allowed origins, lower case; empty when none or any
  * @param anyOrigin whether every origin is allowed

@@ -3,10 +3,12 @@ package io.gopherflux.server.http;
 import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
+import io.gopherflux.server.internal.http.Json;
 
 /**
- * How a stream's element becomes an event: its SSE event name and its JSON object (one line). The
- * {@link StreamFormat} adds the framing.
+ * How a stream's element becomes an event: its SSE event name, its ID and its JSON object (one
+ * line). The {@link StreamFormat} adds the framing. {@link Encoders} makes the usual ones: whole
+ * numbers without allocating, and any record or POJO with Jackson.
  *
  * @param <T> the element type
  */
@@ -15,23 +17,50 @@ public interface EventEncoder<T> {
 	/** What {@link #eventId} returns for an event without an ID. */
 	long NO_ID = Long.MIN_VALUE;
 
-	/** The SSE event name of {@code value} as ASCII bytes, or null for a plain data event. */
+	/**
+	 * The SSE event name of {@code value}.
+	 *
+	 * @param value the element
+	 * @return the name as ASCII bytes (no line break), or null for a plain data event
+	 */
 	byte[] eventName(T value);
 
-	/** Writes {@code value}'s JSON object, on one line, into {@code out}. */
+	/**
+	 * Writes {@code value}'s JSON, on one line.
+	 *
+	 * @param value the element
+	 * @param out   where the stream's current write batch is collected
+	 */
 	void writeJson(T value, ByteBuf out);
 
-	/** The event's ID (SSE {@code id:}), from which a stream can be resumed; {@link #NO_ID} for none. */
+	/**
+	 * The event's ID as a whole number (SSE {@code id:}), from which a stream can be resumed.
+	 *
+	 * @param value the element
+	 * @return its ID; {@link #NO_ID} for none, or to give it as {@link #eventIdText text}
+	 */
 	default long eventId(T value) {
 		return NO_ID;
 	}
 
 	/**
+	 * The event's ID as text, asked when {@link #eventId} gives {@link #NO_ID}.
+	 *
+	 * @param value the element
+	 * @return its ID (without line breaks or NUL), or null for none
+	 */
+	default String eventIdText(T value) {
+		return null;
+	}
+
+	/**
 	 * Events that are one JSON object ending in a whole number: {@code jsonPrefix} then the number
-	 * then {@code }}, e.g. {@code {"value":} gives {@code {"value":42}}.
+	 * then <code>}</code>, e.g. <code>{"value":</code> gives <code>{"value":42}</code>.
 	 *
 	 * @param eventName  the SSE event name, or null for plain data events
 	 * @param jsonPrefix the object up to the number, ASCII
+	 * @param <N>        the number type
+	 * @return the encoder
 	 */
 	static <N extends Number> EventEncoder<N> wholeNumber(String eventName, String jsonPrefix) {
 		return wholeNumber(eventName, jsonPrefix, false);
@@ -40,6 +69,12 @@ public interface EventEncoder<T> {
 	/**
 	 * {@link #wholeNumber(String, String)} whose events, when {@code numberIsId}, carry the number
 	 * as their ID too.
+	 *
+	 * @param eventName  the SSE event name, or null for plain data events
+	 * @param jsonPrefix the object up to the number, ASCII
+	 * @param numberIsId whether the number is also the event's ID
+	 * @param <N>        the number type
+	 * @return the encoder
 	 */
 	static <N extends Number> EventEncoder<N> wholeNumber(String eventName, String jsonPrefix, boolean numberIsId) {
 		byte[] name = eventName == null ? null : Json.ascii(eventName);

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
+import io.gopherflux.server.internal.http.Json;
 
 /**
  * An RFC 9457 problem detail: what every error response of the server carries, as

@@ -1,8 +1,10 @@
 package io.gopherflux.server.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import io.netty.buffer.ByteBuf;
+import io.gopherflux.server.internal.http.Json;
 
 /**
  * How a stream is framed on the wire: Server-Sent Events or newline-delimited JSON. Every element
@@ -62,6 +64,29 @@ public enum StreamFormat {
 			}
 			out.writeBytes(DATA);
 		}
+	}
+
+	/**
+	 * Starts an element with a textual event ID ({@code null} for none).
+	 *
+	 * @param out       the batch
+	 * @param eventName the event name, or null
+	 * @param id        the event's ID, or null
+	 * @throws IllegalArgumentException if the ID holds a line break or NUL, which would end the field
+	 */
+	public void begin(ByteBuf out, byte[] eventName, String id) {
+		if (this == SSE && id != null) {
+			for (int i = 0; i < id.length(); i++) {
+				char c = id.charAt(i);
+				if (c == '\n' || c == '\r' || c == 0) {
+					throw new IllegalArgumentException("an event ID may not hold a line break or NUL: '" + id + "'");
+				}
+			}
+			out.writeBytes(ID);
+			out.writeCharSequence(id, StandardCharsets.UTF_8);
+			out.writeByte('\n');
+		}
+		begin(out, eventName, EventEncoder.NO_ID);
 	}
 
 	/** Ends an element begun with {@link #begin}. */

@@ -1,14 +1,11 @@
 /**
- * What the server writes on the wire, independent of any one endpoint.
+ * API: what a stream's elements and a refusal look like on the wire.
  * <p>
- * Streams are framed by a {@link StreamFormat} (Server-Sent Events or NDJSON) from the JSON
- * object an {@link EventEncoder} makes of each element; {@link Json} writes that JSON, numbers
- * straight into Netty buffers. {@link FluxWriteBatches} groups encoded elements into one buffer
- * per network write under backpressure, and {@link StreamBody} sends a stream that ends within its
- * first batch as a single response with a length, a longer one chunked.
- * <p>
- * Errors meant for the client are {@link ProblemException}s carrying a {@link Problem}, rendered as
- * {@code application/problem+json}; {@link QueryParameters} validates a request's query and
- * refuses a bad or unknown parameter with such a problem, naming it.
+ * An {@link EventEncoder} writes an element's JSON and names its SSE event and ID;
+ * {@link Encoders} makes the usual ones: whole numbers written digit by digit, and any record or
+ * POJO written by Jackson into the write batch ({@link JsonEncoder}). A {@link StreamFormat}
+ * (Server-Sent Events or NDJSON) frames them. A handler refuses a request by throwing a
+ * {@link ProblemException} carrying a {@link Problem}, sent as {@code application/problem+json};
+ * {@link CorsConfig} says which browser origins may read the responses.
  */
 package io.gopherflux.server.http;

@@ -1,11 +1,14 @@
 package io.gopherflux.server.limit;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
 
 /**
  * An IPv4 or IPv6 address block in CIDR notation ({@code 10.0.0.0/8}, {@code ::1/128}); a bare
@@ -13,19 +16,21 @@ import java.util.regex.Pattern;
  */
 public final class AddressRange {
 
-	// Literal addresses only: a host name must never reach the resolver. IPv4 is read here (the JDK
-	// looks up "cafe" or "256.1.1.1"); IPv6 goes in brackets, which the JDK parses and never looks up.
-	private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-	private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-
 	private final byte[] network;
 	private final int prefix;
 	private final String text;
+	private final IpSubnetFilterRule rule;
 
 	private AddressRange(byte[] network, int prefix, String text) {
 		this.network = network;
 		this.prefix = prefix;
 		this.text = text;
+		try {
+			this.rule = new IpSubnetFilterRule(InetAddress.getByAddress(network), prefix, IpFilterRuleType.ACCEPT);
+		}
+		catch (UnknownHostException e) {
+			throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
+		}
 	}
 
 	/**
@@ -76,39 +81,40 @@ public final class AddressRange {
 		}
 	}
 
-	/** The address of a literal IPv4 or IPv6 text, or {@code null} if it is not one (never a DNS lookup). */
+	/**
+	 * The address of a literal IPv4 or IPv6 text, or {@code null} if it is not one: read by
+	 * Netty's {@link NetUtil}, never by a resolver (no DNS lookup, whatever the text). An
+	 * IPv4-mapped IPv6 address is its IPv4 address; scoped and bracketed forms are refused.
+	 *
+	 * @param text the text
+	 * @return the address, or null
+	 */
 	public static InetAddress literal(String text) {
-		if (text == null || text.isEmpty() || text.length() > 45) {
+		if (text == null || text.isEmpty() || text.length() > 45 || text.indexOf('%') >= 0 || text.indexOf('[') >= 0) {
+			return null;
+		}
+		byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
+		if (bytes == null) {
 			return null;
 		}
 		try {
-			Matcher v4 = IPV4.matcher(text);
-			if (v4.matches()) {
-				byte[] bytes = new byte[4];
-				for (int i = 0; i < 4; i++) {
-					int octet = Integer.parseInt(v4.group(i + 1));
-					if (octet > 255) {
-						return null;
-					}
-					bytes[i] = (byte) octet;
-				}
-				return InetAddress.getByAddress(bytes);
-			}
-			return IPV6.matcher(text).matches() ? InetAddress.getByName("[" + text + "]") : null;
+			// getByAddress never resolves; it makes an IPv4-mapped address the IPv4 one.
+			return InetAddress.getByAddress(bytes);
 		}
 		catch (UnknownHostException e) {
 			return null;
 		}
 	}
 
-	/** Whether {@code address} lies in this block (an IPv4 address never lies in an IPv6 block). */
+	/**
+	 * Whether {@code address} lies in this block (an IPv4 address never lies in an IPv6 block), as
+	 * Netty's {@link IpSubnetFilterRule} matches it.
+	 *
+	 * @param address the address
+	 * @return whether it lies in the block
+	 */
 	public boolean contains(InetAddress address) {
-		byte[] bytes = address.getAddress();
-		if (bytes.length != network.length) {
-			return false;
-		}
-		byte[] masked = mask(bytes, prefix);
-		return Arrays.equals(masked, network);
+		return rule.matches(new InetSocketAddress(address, 0));
 	}
 
 	private static byte[] mask(byte[] bytes, int prefix) {

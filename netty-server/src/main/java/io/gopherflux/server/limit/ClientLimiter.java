@@ -1,5 +1,7 @@
 package io.gopherflux.server.limit;
 
+import java.time.Duration;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,10 +14,22 @@ public interface ClientLimiter extends AutoCloseable {
 	 * Decides on one request of {@code client} under {@code plan}: takes one token from every quota
 	 * if all have one, nothing otherwise.
 	 *
-	 * @return the decision; an error only when the limiter cannot decide (e.g. Redis is unavailable
+	 * @param client who the request counts against
+	 * @param plan   the client's plan
+	 * @return the decision, taken when subscribed; an error only when the limiter cannot decide
+	 * ({@link io.gopherflux.ratelimit.redis.RateLimiterUnavailableException} when Redis is unavailable
 	 * and the policy is to fail closed)
 	 */
 	Mono<Admission> admit(String client, Plan plan);
+
+	/**
+	 * How long a client refused because the limiter cannot decide is told to wait.
+	 *
+	 * @return the wait, one second unless the limiter knows better
+	 */
+	default Duration retryWhenUnavailable() {
+		return Duration.ofSeconds(1);
+	}
 
 	/** Frees the limiter's resources. */
 	@Override

@@ -1,9 +1,9 @@
 package io.gopherflux.server.limit;
 
+import io.gopherflux.server.internal.http.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
-import io.gopherflux.server.Durations;
 
 /**
  * How long, and how many at once, a client may hold the server's connections without using them.

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.gopherflux.ratelimit.LocalRateLimiter;
 import io.gopherflux.ratelimit.MultiLimiter;
 import io.gopherflux.ratelimit.RateLimiterMetrics;
@@ -38,8 +41,11 @@ import reactor.core.scheduler.Scheduler;
  * making the table churn. When no entry can go, a new address is decided on an overflow budget
  * shared by its address prefix ({@value #IPV4_PREFIX} bits of IPv4, {@value #IPV6_PREFIX} of
  * IPv6): an address sprayer spends its own network's budget, never anyone else's. The overflow
- * table is bounded the same way; when it too is full of debts, its least recently used entry
- * goes (which can only hand a prefix a fresh budget, never refuse one). Clients named by a known
+ * budgets are a Caffeine cache bounded the same way, each entry expiring when its buckets are full
+ * again; when the cache is full of debts, Caffeine's policy picks one to drop (which can only hand
+ * a prefix a fresh budget, never refuse one). The client table itself is not a Caffeine cache:
+ * a cache cannot be told never to evict a debt, nor to refuse a new entry when full, and those are
+ * what keep a churning sprayer from buying itself a fresh budget. Clients named by a known
  * API key ({@code key:...}) are as many as the configuration names, so they always get an entry.
  */
 public final class InMemoryClientLimiter implements ClientLimiter {
@@ -62,7 +68,7 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 	private final RateLimiterMetrics metrics;
 	private final LimitMetrics limitMetrics;
 	private final Table clients;
-	private final Table overflow;
+	private final Cache<String, ClientBuckets> overflow;
 	private final AtomicLong lastSweep;
 
 	/**
@@ -88,13 +94,21 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 			throw new IllegalArgumentException("maxClients must be at least 1, was " + maxClients);
 		}
 		this.clients = new Table(maxClients);
-		this.overflow = new Table(maxClients);
+		this.overflow = Caffeine.newBuilder()
+				.maximumSize(maxClients)
+				// Maintenance (eviction, expiry) on the deciding thread: no pool of its own, sizes exact.
+				.executor(Runnable::run)
+				.ticker(() -> clock.now(TimeUnit.NANOSECONDS))
+				.expireAfter(new UntilFull())
+				.build();
 		this.lastSweep = new AtomicLong(clock.now(TimeUnit.NANOSECONDS));
 	}
 
 	@Override
 	public Mono<Admission> admit(String client, Plan plan) {
-		return Mono.just(decide(client, plan));
+		Objects.requireNonNull(client, "client");
+		Objects.requireNonNull(plan, "plan");
+		return Mono.fromSupplier(() -> decide(client, plan));
 	}
 
 	/** The decision, taken synchronously (it never waits). */
@@ -106,7 +120,7 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 		Admission admission = clients.decide(plan.name() + '\u0000' + client, plan, known ? Room.ALWAYS : Room.IF_FREE);
 		if (admission == null) {
 			limitMetrics.overflowed();
-			admission = overflow.decide(plan.name() + '\u0000' + prefixOf(client), plan, Room.EVICTING);
+			admission = overflowDecide(plan.name() + '\u0000' + prefixOf(client), plan);
 		}
 		if (admission.allowed()) {
 			metrics.granted(1);
@@ -124,7 +138,39 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 
 	/** How many address prefixes have an overflow budget now. */
 	public int overflowBudgets() {
-		return overflow.size.get();
+		overflow.cleanUp();
+		return (int) overflow.estimatedSize();
+	}
+
+	/** The decision on a prefix's overflow budget, under the lock of its entry (so exact). */
+	private Admission overflowDecide(String key, Plan plan) {
+		Admission[] decided = new Admission[1];
+		overflow.asMap().compute(key, (k, buckets) -> {
+			// A plan redefined under the same name starts afresh, as does a budget that expired full.
+			ClientBuckets current = buckets == null || !buckets.plan.equals(plan) ? new ClientBuckets(plan, clock) : buckets;
+			decided[0] = current.decide();
+			return current;
+		});
+		return decided[0];
+	}
+
+	/** An overflow budget lives until its buckets are full again, when a fresh one is the same. */
+	private static final class UntilFull implements Expiry<String, ClientBuckets> {
+
+		@Override
+		public long expireAfterCreate(String key, ClientBuckets buckets, long now) {
+			return buckets.nanosUntilFull();
+		}
+
+		@Override
+		public long expireAfterUpdate(String key, ClientBuckets buckets, long now, long current) {
+			return buckets.nanosUntilFull();
+		}
+
+		@Override
+		public long expireAfterRead(String key, ClientBuckets buckets, long now, long current) {
+			return current;
+		}
 	}
 
 	/** The key of the overflow budget a client shares: its address prefix, or itself when it has no address. */
@@ -143,7 +189,6 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 		long last = lastSweep.get();
 		if (now - last >= SWEEP_INTERVAL_NANOS && lastSweep.compareAndSet(last, now)) {
 			clients.sweep();
-			overflow.sweep();
 		}
 	}
 
@@ -152,9 +197,7 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 		/** An entry anyway: the client is one of the configured few. */
 		ALWAYS,
 		/** No entry: the caller decides on an overflow budget. */
-		IF_FREE,
-		/** The least recently used entry is dropped to make room. */
-		EVICTING
+		IF_FREE
 	}
 
 	/** Client entries in stripes, each a lock and a map in least-recently-used order. */
@@ -186,14 +229,8 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 					buckets = null;
 				}
 				if (buckets == null) {
-					if (room != Room.ALWAYS && entries.size() >= stripe.capacity && !evictLeastRecentlyUsedFull(entries)) {
-						if (room == Room.IF_FREE) {
-							return null;
-						}
-						Iterator<ClientBuckets> eldest = entries.values().iterator();
-						eldest.next();
-						eldest.remove();
-						size.decrementAndGet();
+					if (room == Room.IF_FREE && entries.size() >= stripe.capacity && !evictLeastRecentlyUsedFull(entries)) {
+						return null;
 					}
 					buckets = new ClientBuckets(plan, clock);
 					entries.put(key, buckets);
@@ -284,6 +321,18 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 				remaining.add(bucket.tokens());
 			}
 			return Admission.of(allowed, remaining, plan);
+		}
+
+		/** How long until every bucket is full again; touched only under the entry's lock. */
+		long nanosUntilFull() {
+			double seconds = 0;
+			for (TokenBucket bucket : buckets) {
+				double missing = bucket.burst() - bucket.tokens();
+				if (missing > 0) {
+					seconds = Math.max(seconds, missing / bucket.limit().perSecond());
+				}
+			}
+			return (long) Math.min(Long.MAX_VALUE / 2, Math.ceil(seconds * 1e9));
 		}
 
 		boolean full() {

@@ -1,5 +1,6 @@
 package io.gopherflux.server.limit;
 
+import io.gopherflux.server.internal.http.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -7,7 +8,6 @@ import java.util.regex.Pattern;
 
 import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.ratelimit.redis.Tier;
-import io.gopherflux.server.Durations;
 
 /**
  * One tier of a plan: at most {@code quota} requests per {@code window}, refilled continuously

@@ -3,55 +3,35 @@ package io.gopherflux.server.limit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.gopherflux.ratelimit.redis.RateLimiterUnavailableException;
 import io.gopherflux.ratelimit.redis.RedisRateLimiter;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
 import io.gopherflux.ratelimit.redis.Tier;
 import io.gopherflux.ratelimit.redis.TieredReservation;
-import io.gopherflux.server.http.Problem;
-import io.gopherflux.server.http.ProblemException;
 import reactor.core.publisher.Mono;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 
 /**
  * Per-client admission shared by every server on one Redis: each request is one round trip that
  * decides all of the plan's quotas at once (see {@link RedisRateLimiters}). When Redis is down,
  * the limiters' failure policy applies: fail-open decides in process with the same quotas,
- * fail-closed refuses with 503 Service Unavailable (the client did nothing wrong).
- * <p>
- * A fail-closed outage is logged once, on its first refusal, as one line with a log ID; every 503
- * of that outage carries the same ID, and is counted ({@link LimitMetrics.Refusal#LIMITER_UNAVAILABLE}),
- * not logged: clients set the number of refusals, not the volume of the log. The outage ends with
- * the first request Redis decides again.
+ * fail-closed signals {@link RateLimiterUnavailableException}, which the routes answer with 503
+ * Service Unavailable (the client did nothing wrong) and log once per outage.
  */
 public final class RedisClientLimiter implements ClientLimiter {
 
-	private static final Logger LOG = Loggers.getLogger(RedisClientLimiter.class);
-
 	private final RedisRateLimiters limiters;
-	private final long retrySeconds;
-	private final LimitMetrics metrics;
-	/** The log ID of the fail-closed outage under way, or null. */
-	private final AtomicReference<String> outage = new AtomicReference<>();
 
 	/** @param limiters the Redis connection and its policy; closed with this limiter */
 	public RedisClientLimiter(RedisRateLimiters limiters) {
-		this(limiters, LimitMetrics.noop());
+		this.limiters = Objects.requireNonNull(limiters, "limiters");
 	}
 
-	/**
-	 * @param limiters the Redis connection and its policy; closed with this limiter
-	 * @param metrics  where refusals while Redis is unavailable are counted
-	 */
-	public RedisClientLimiter(RedisRateLimiters limiters, LimitMetrics metrics) {
-		this.limiters = Objects.requireNonNull(limiters, "limiters");
-		this.metrics = Objects.requireNonNull(metrics, "metrics");
-		this.retrySeconds = Math.max(1, limiters.config().retryInterval().toSeconds());
+	/** How long clients are told to wait while Redis is unavailable: the limiters' retry interval. */
+	@Override
+	public Duration retryWhenUnavailable() {
+		return limiters.config().retryInterval();
 	}
 
 	@Override
@@ -64,30 +44,7 @@ public final class RedisClientLimiter implements ClientLimiter {
 		}
 		RedisRateLimiter limiter = limiters.limiter(plan.name() + ":" + client, tiers);
 		return limiter.reserve(1, Duration.ZERO)
-				.map(reservation -> {
-					if (outage.get() != null) {
-						outage.set(null);
-					}
-					return admission(limiter, reservation, plan);
-				})
-				.onErrorMap(RateLimiterUnavailableException.class, this::refusal);
-	}
-
-	private ProblemException refusal(RateLimiterUnavailableException e) {
-		String id = outage.get();
-		if (id == null) {
-			id = outage.compareAndExchange(null, e.id());
-			if (id == null) {
-				id = e.id();
-				// The exception's message names the client; the line names the outage only.
-				LOG.warn("[logID: {}] rate limiter unavailable, failing closed: refusing requests with 503 until Redis "
-						+ "decides again", id);
-			}
-		}
-		metrics.refused(LimitMetrics.Refusal.LIMITER_UNAVAILABLE);
-		return new ProblemException(
-				Problem.of(503, "limiter-unavailable", "Rate limiter unavailable", e.userMessage()).with("logId", id),
-				Map.of(RateLimitHeaders.RETRY_AFTER, Long.toString(retrySeconds)));
+				.map(reservation -> admission(limiter, reservation, plan));
 	}
 
 	private static Admission admission(RedisRateLimiter limiter, TieredReservation reservation, Plan plan) {

@@ -244,6 +244,39 @@ class InMemoryClientLimiterTest {
 	}
 
 	@Test
+	void anOverflowBudgetLastsUntilItIsFullAgainAndTheirNumberIsBounded() {
+		InMemoryClientLimiter limiter = limiter(1);
+		Plan plan = plan("small", "per-second:2/1s");
+		limiter.decide("ip:10.0.0.1", plan);
+		limiter.decide("ip:10.0.0.1", plan);
+
+		limiter.decide("ip:10.0.1.2", plan);
+		assertThat(limiter.overflowBudgets()).isEqualTo(1);
+		clock.advanceTimeBy(Duration.ofMillis(400));
+		assertThat(limiter.overflowBudgets()).as("still refilling: the debt is kept").isEqualTo(1);
+		// Full again at 500 ms; Caffeine's timer wheel expires entries in steps of about a second.
+		clock.advanceTimeBy(Duration.ofSeconds(3));
+		assertThat(limiter.overflowBudgets()).as("full again: gone, as a fresh one is the same").isZero();
+
+		for (int i = 0; i < 50; i++) {
+			limiter.decide("ip:10.0." + (i + 2) + ".1", plan);
+		}
+		assertThat(limiter.overflowBudgets()).as("bounded by maxClients").isEqualTo(1);
+	}
+
+	@Test
+	void aLazyAdmissionDecidesOnlyWhenSubscribed() {
+		InMemoryClientLimiter limiter = limiter(10);
+		Plan plan = plan("small", "per-second:1/1s");
+
+		limiter.admit("ip:10.0.0.1", plan);
+		limiter.admit("ip:10.0.0.1", plan);
+
+		assertThat(limiter.clients()).as("nothing taken before subscription").isZero();
+		assertThat(limiter.admit("ip:10.0.0.1", plan).block().allowed()).isTrue();
+	}
+
+	@Test
 	void overflowBudgetsArePerPlan() {
 		InMemoryClientLimiter limiter = limiter(1);
 		Plan small = plan("small", "per-second:1/1s");

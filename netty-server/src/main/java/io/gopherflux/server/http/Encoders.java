@@ -1,0 +1,72 @@
+package io.gopherflux.server.http;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The encoders of stream elements.
+ * <ul>
+ * <li>{@link #wholeNumber}: an object ending in a whole number, written digit by digit straight
+ * into the batch, for the hottest streams (the built-in integers);</li>
+ * <li>{@link #json()}: any record or POJO, written by Jackson's streaming generator straight into
+ * the write batch's {@code ByteBuf}, with the SSE event name and ID as functions of the element.
+ * Jackson ({@code com.fasterxml.jackson.core:jackson-databind} 2.x) is an optional dependency of
+ * the server: add it to use these.</li>
+ * </ul>
+ */
+public final class Encoders {
+
+	private Encoders() {
+	}
+
+	/**
+	 * Events that are one JSON object ending in a whole number, e.g. <code>{"value":42}</code>.
+	 *
+	 * @param eventName  the SSE event name, or null for plain data events
+	 * @param jsonPrefix the object up to the number, ASCII
+	 * @param numberIsId whether the number is also the event's ID (so a client resumes after it)
+	 * @param <N>        the number type
+	 * @return the encoder
+	 */
+	public static <N extends Number> EventEncoder<N> wholeNumber(String eventName, String jsonPrefix,
+			boolean numberIsId) {
+		return EventEncoder.wholeNumber(eventName, jsonPrefix, numberIsId);
+	}
+
+	/**
+	 * Elements as JSON by a default {@link ObjectMapper} (records and POJOs, one line each), as
+	 * plain data events without an ID; name and identify them with
+	 * {@link JsonEncoder#withEventName(Function)} and {@link JsonEncoder#withEventId(Function)}.
+	 *
+	 * @param <T> the element type
+	 * @return the encoder
+	 */
+	public static <T> JsonEncoder<T> json() {
+		return JsonEncoder.of(new ObjectMapper(), null);
+	}
+
+	/**
+	 * Elements of one type as JSON by a default {@link ObjectMapper}: its serializer is found
+	 * once, not per element.
+	 *
+	 * @param type the element type
+	 * @param <T>  the element type
+	 * @return the encoder
+	 */
+	public static <T> JsonEncoder<T> json(Class<T> type) {
+		return JsonEncoder.of(new ObjectMapper(), Objects.requireNonNull(type, "type"));
+	}
+
+	/**
+	 * Elements as JSON by {@code mapper} (its modules, naming and inclusion rules; never indented).
+	 *
+	 * @param mapper the mapper
+	 * @param <T>    the element type
+	 * @return the encoder
+	 */
+	public static <T> JsonEncoder<T> json(ObjectMapper mapper) {
+		return JsonEncoder.of(mapper, null);
+	}
+}

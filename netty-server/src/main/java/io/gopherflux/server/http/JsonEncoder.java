@@ -1,0 +1,164 @@
+package io.gopherflux.server.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.DefaultSerializerProvider;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Elements written by Jackson's streaming generator straight into the write batch's
+ * {@link ByteBuf} (no intermediate string or byte array), their SSE event name and ID functions of
+ * the element. Immutable: {@link #withEventName} and {@link #withEventId} return a new encoder.
+ * <pre>{@code
+ * Encoders.json(Price.class).withEventName(p -> "price").withEventId(p -> Long.toString(p.sequence()))
+ * }</pre>
+ * Each thread that encodes keeps one generator per encoder, pointed at the batch being written,
+ * and the serializer of the element class it last saw, so an element costs its serialization only:
+ * no generator, provider or serializer lookup per element.
+ *
+ * @param <T> the element type
+ */
+public final class JsonEncoder<T> implements EventEncoder<T> {
+
+	private final ObjectMapper mapper;
+	private final Class<T> type;
+	private final ObjectWriter writer;
+	private final Function<? super T, String> name;
+	private final Function<? super T, String> id;
+	private final ThreadLocal<Target> targets;
+
+	private JsonEncoder(ObjectMapper mapper, Class<T> type, Function<? super T, String> name,
+			Function<? super T, String> id) {
+		this.mapper = mapper;
+		this.type = type;
+		// One line per element: an indented object would end an SSE data field early.
+		ObjectWriter untyped = mapper.writer().without(SerializationFeature.INDENT_OUTPUT);
+		this.writer = type == null ? untyped : untyped.forType(type);
+		this.name = name;
+		this.id = id;
+		this.targets = ThreadLocal.withInitial(this::newTarget);
+	}
+
+	static <T> JsonEncoder<T> of(ObjectMapper mapper, Class<T> type) {
+		return new JsonEncoder<>(Objects.requireNonNull(mapper, "mapper"), type, null, null);
+	}
+
+	/**
+	 * The same encoder naming each event: the SSE {@code event:} field, and what an
+	 * {@code EventSource} listener subscribes to.
+	 *
+	 * @param name the name of an element's event (ASCII, no line break), or null for a plain data event
+	 * @return a new encoder
+	 */
+	public JsonEncoder<T> withEventName(Function<? super T, String> name) {
+		return new JsonEncoder<>(mapper, type, Objects.requireNonNull(name, "name"), id);
+	}
+
+	/**
+	 * The same encoder giving each event an ID, which a reconnecting {@code EventSource} sends back
+	 * as {@code Last-Event-ID} (see the routes builder's {@code resumeAfter}).
+	 *
+	 * @param id the ID of an element's event (no line break or NUL), or null for none
+	 * @return a new encoder
+	 */
+	public JsonEncoder<T> withEventId(Function<? super T, String> id) {
+		return new JsonEncoder<>(mapper, type, name, Objects.requireNonNull(id, "id"));
+	}
+
+	@Override
+	public byte[] eventName(T value) {
+		String event = name == null ? null : name.apply(value);
+		return event == null ? null : event.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	@Override
+	public String eventIdText(T value) {
+		return id == null ? null : id.apply(value);
+	}
+
+	@Override
+	public void writeJson(T value, ByteBuf out) {
+		Target target = targets.get();
+		target.out = out;
+		try {
+			if (value == null) {
+				target.generator.writeNull();
+			}
+			else {
+				target.serializer(value.getClass()).serialize(value, target.generator, target.provider);
+			}
+			target.generator.flush();
+		}
+		catch (IOException | RuntimeException e) {
+			// The generator may hold half an element: the next one gets a fresh one.
+			targets.remove();
+			if (e instanceof IOException io) {
+				throw new UncheckedIOException("could not write " + value.getClass().getName() + " as JSON", io);
+			}
+			throw (RuntimeException) e;
+		}
+		finally {
+			target.out = null;
+		}
+	}
+
+	private Target newTarget() {
+		Target target = new Target();
+		try {
+			target.generator = mapper.getFactory().createGenerator(target, JsonEncoding.UTF8);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+		// Elements are separate documents: no space between them, and never indented.
+		target.generator.setRootValueSeparator(null);
+		target.generator.setPrettyPrinter(null);
+		// The writer's configuration (features, views, inclusion) in a provider of this thread's own.
+		target.provider = ((DefaultSerializerProvider) mapper.getSerializerProviderInstance())
+				.createInstance(writer.getConfig(), mapper.getSerializerFactory());
+		return target;
+	}
+
+	/**
+	 * The batch a thread's generator writes into, switched per element, with the serializers found
+	 * for this thread: one lookup per element class, not one per element.
+	 */
+	private final class Target extends OutputStream {
+
+		ByteBuf out;
+		JsonGenerator generator;
+		SerializerProvider provider;
+		Class<?> lastClass;
+		JsonSerializer<Object> lastSerializer;
+
+		JsonSerializer<Object> serializer(Class<?> valueClass) throws IOException {
+			if (valueClass != lastClass) {
+				lastSerializer = provider.findTypedValueSerializer(type != null ? type : valueClass, true, null);
+				lastClass = valueClass;
+			}
+			return lastSerializer;
+		}
+
+		@Override
+		public void write(int b) {
+			out.writeByte(b);
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) {
+			out.writeBytes(bytes, offset, length);
+		}
+	}
+}

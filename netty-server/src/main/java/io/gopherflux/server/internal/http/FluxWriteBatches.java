@@ -1,0 +1,437 @@
+package io.gopherflux.server.internal.http;
+
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
+import reactor.core.Scannable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
+import reactor.core.publisher.Operators;
+import reactor.util.annotation.Nullable;
+import reactor.util.concurrent.Queues;
+import reactor.util.context.Context;
+
+/**
+ * Encodes elements into write batches: each emitted {@link ByteBuf} holds every element that was
+ * ready at the time, so that a fast source costs one network write per batch rather than one
+ * chunk and flush per element, as Go's {@code net/http} buffers its writes.
+ * <p>
+ * Upstream is asked for {@code batchElements} elements at a time, and only while downstream wants
+ * a buffer. Elements delivered synchronously inside that {@code request} go into one buffer,
+ * emitted when the call returns; elements arriving later from another thread are queued and
+ * encoded together the next time the drain loop runs, so a slow reader gets them in fewer, larger
+ * buffers. At most {@code batchElements} elements are ever requested and not yet emitted, so
+ * nothing buffers without bound.
+ * <p>
+ * State machine, in a work-in-progress drain loop: if a batch is pending, emit it when there is
+ * demand; else encode whatever is queued into a new pending batch; else terminate if upstream is
+ * done; else, when every requested element has arrived and downstream wants more, request the next
+ * {@code batchElements} while marking the current thread as the collecting one, so that onNext on
+ * that thread encodes straight into the batch. An upstream error is emitted at once and the
+ * pending batch released; cancellation releases every buffer not yet handed downstream. With a
+ * continuation executor, a turn of the loop collects at most {@value #BATCHES_PER_TURN} batches,
+ * then passes the loop (and the ownership of its work counter) to a task of that executor.
+ *
+ * @param <T> the element type
+ */
+public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
+
+	/**
+	 * Writes one element's bytes.
+	 *
+	 * @param <T> the element type
+	 */
+	@FunctionalInterface
+	public interface Encoder<T> {
+
+		/** Appends the encoding of {@code value} to {@code out}. */
+		void encode(T value, ByteBuf out);
+	}
+
+	/** Batches collected synchronously in one turn before the drain hands the thread back. */
+	static final int BATCHES_PER_TURN = 16;
+
+	final Encoder<? super T> encoder;
+	final ByteBufAllocator allocator;
+	final int batchElements;
+	final Executor continuation;
+
+	/**
+	 * @param source        the elements
+	 * @param encoder       writes an element's bytes
+	 * @param allocator     where the batches are allocated
+	 * @param batchElements the most elements requested from upstream at once, at least 1
+	 * @throws IllegalArgumentException if {@code batchElements} is less than 1
+	 */
+	public FluxWriteBatches(Flux<? extends T> source, Encoder<? super T> encoder, ByteBufAllocator allocator,
+			int batchElements) {
+		this(source, encoder, allocator, batchElements, null);
+	}
+
+	/**
+	 * Like {@link #FluxWriteBatches(Flux, Encoder, ByteBufAllocator, int)}, but a fast synchronous
+	 * source does not keep the thread: after {@value #BATCHES_PER_TURN} batches collected in one
+	 * turn, the rest of the work is handed to {@code continuation} (a connection's event loop, so
+	 * that the other connections on it get their turn and a client's disconnect is seen).
+	 *
+	 * @param continuation where the drain continues after a full turn, or null to never yield
+	 */
+	public FluxWriteBatches(Flux<? extends T> source, Encoder<? super T> encoder, ByteBufAllocator allocator,
+			int batchElements, Executor continuation) {
+		super(source);
+		this.continuation = continuation;
+		this.encoder = Objects.requireNonNull(encoder, "encoder");
+		this.allocator = Objects.requireNonNull(allocator, "allocator");
+		if (batchElements < 1) {
+			throw new IllegalArgumentException("batchElements must be at least 1, was " + batchElements);
+		}
+		this.batchElements = batchElements;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
+		source.subscribe(new WriteBatchesSubscriber<>(actual, (Encoder<Object>) encoder, allocator, batchElements,
+				continuation));
+	}
+
+	@Override
+	@SuppressWarnings("rawtypes")
+	public Object scanUnsafe(Attr key) {
+		if (key == Attr.PREFETCH) {
+			return batchElements;
+		}
+		if (key == Attr.RUN_STYLE) {
+			return Attr.RunStyle.SYNC;
+		}
+		return super.scanUnsafe(key);
+	}
+
+	static final class WriteBatchesSubscriber<T> implements CoreSubscriber<T>, Subscription, Scannable {
+
+		static final int MIN_CAPACITY = 256;
+		static final int MAX_CAPACITY = 64 * 1024;
+
+		final CoreSubscriber<? super ByteBuf> actual;
+		final Encoder<T> encoder;
+		final ByteBufAllocator allocator;
+		final int batchElements;
+		final Executor continuation;
+
+		/** Elements that arrived outside a request call; made on the first such element (short synchronous streams never need one). */
+		volatile Queue<T> queue;
+
+		Subscription s;
+
+		/** The thread inside {@code s.request}: its onNext encodes into {@link #collected}. */
+		Thread collecting;
+		/** The batch filled by synchronous deliveries; owned by the collecting thread. */
+		ByteBuf collected;
+		int collectedCount;
+
+		/** Drain loop only: the batch waiting for demand. */
+		ByteBuf pending;
+		/** Drain loop only: elements requested and not yet encoded. */
+		long outstanding;
+		/** Drain loop only: batches emitted. */
+		long emitted;
+		/** Drain loop only: the size of the last batch, to size the next one. */
+		int lastBatchBytes = MIN_CAPACITY;
+
+		volatile boolean done;
+		Throwable error;
+		volatile boolean cancelled;
+
+		volatile long requested;
+		@SuppressWarnings("rawtypes")
+		static final AtomicLongFieldUpdater<WriteBatchesSubscriber> REQUESTED =
+				AtomicLongFieldUpdater.newUpdater(WriteBatchesSubscriber.class, "requested");
+
+		volatile int wip;
+		@SuppressWarnings("rawtypes")
+		static final AtomicIntegerFieldUpdater<WriteBatchesSubscriber> WIP =
+				AtomicIntegerFieldUpdater.newUpdater(WriteBatchesSubscriber.class, "wip");
+
+		WriteBatchesSubscriber(CoreSubscriber<? super ByteBuf> actual, Encoder<T> encoder,
+				ByteBufAllocator allocator, int batchElements, Executor continuation) {
+			this.continuation = continuation;
+			this.actual = actual;
+			this.encoder = encoder;
+			this.allocator = allocator;
+			this.batchElements = batchElements;
+		}
+
+		@Override
+		public Context currentContext() {
+			return actual.currentContext();
+		}
+
+		@Override
+		public void onSubscribe(Subscription s) {
+			if (Operators.validate(this.s, s)) {
+				this.s = s;
+				actual.onSubscribe(this);
+			}
+		}
+
+		@Override
+		public void onNext(T t) {
+			if (done) {
+				Operators.onNextDropped(t, actual.currentContext());
+				return;
+			}
+			Queue<T> q = queue;
+			// An element queued earlier from another thread must be written first, so this one queues behind it.
+			if (collecting == Thread.currentThread() && (q == null || q.isEmpty())) {
+				ByteBuf batch = collected;
+				if (batch == null) {
+					collected = batch = allocator.ioBuffer(lastBatchBytes);
+				}
+				try {
+					encoder.encode(t, batch);
+				}
+				catch (Throwable e) {
+					onError(Operators.onOperatorError(s, e, t, actual.currentContext()));
+					return;
+				}
+				collectedCount++;
+				return;
+			}
+			if (q == null) {
+				queue = q = Queues.<T>get(batchElements).get();
+			}
+			if (!q.offer(t)) {
+				onError(Operators.onOperatorError(s,
+						Exceptions.failWithOverflow("more elements than requested"), t, actual.currentContext()));
+				return;
+			}
+			drain();
+		}
+
+		@Override
+		public void onError(Throwable t) {
+			if (done) {
+				Operators.onErrorDropped(t, actual.currentContext());
+				return;
+			}
+			error = t;
+			done = true;
+			drain();
+		}
+
+		@Override
+		public void onComplete() {
+			if (done) {
+				return;
+			}
+			done = true;
+			drain();
+		}
+
+		@Override
+		public void request(long n) {
+			if (Operators.validate(n)) {
+				Operators.addCap(REQUESTED, this, n);
+				drain();
+			}
+		}
+
+		@Override
+		public void cancel() {
+			if (cancelled) {
+				return;
+			}
+			cancelled = true;
+			s.cancel();
+			if (WIP.getAndIncrement(this) == 0) {
+				discard();
+			}
+		}
+
+		void drain() {
+			if (WIP.getAndIncrement(this) != 0) {
+				return;
+			}
+			drainLoop();
+		}
+
+		/** The drain loop, run by the owner of the work counter. */
+		void drainLoop() {
+			int missed = 1;
+			int collectedThisTurn = 0;
+			for (;;) {
+				for (;;) {
+					if (cancelled) {
+						discard();
+						return;
+					}
+					boolean d = done;
+					if (d && error != null) {
+						discard();
+						actual.onError(error);
+						return;
+					}
+					ByteBuf batch = pending;
+					if (batch != null) {
+						if (emitted == requested) {
+							break;
+						}
+						pending = null;
+						emitted++;
+						actual.onNext(batch);
+						continue;
+					}
+					Queue<T> q = queue;
+					T t = q == null ? null : q.poll();
+					if (t != null) {
+						encodeQueued(q, t);
+						continue;
+					}
+					if (d) {
+						actual.onComplete();
+						return;
+					}
+					if (outstanding == 0 && emitted != requested) {
+						if (++collectedThisTurn > BATCHES_PER_TURN && yieldTurn()) {
+							return;
+						}
+						collectNext();
+						continue;
+					}
+					break;
+				}
+				missed = WIP.addAndGet(this, -missed);
+				if (missed == 0) {
+					return;
+				}
+			}
+		}
+
+		/**
+		 * Ends this turn of the drain loop and hands the rest, with the ownership of the work
+		 * counter, to a task of {@link #continuation}; false (carry on here) without one or when it
+		 * refuses the task.
+		 */
+		boolean yieldTurn() {
+			Executor executor = continuation;
+			if (executor == null) {
+				return false;
+			}
+			try {
+				executor.execute(this::drainLoop);
+				return true;
+			}
+			catch (RejectedExecutionException e) {
+				return false;
+			}
+		}
+
+		/** Encodes {@code first} and everything queued behind it into the pending batch, or records the encoder's error. */
+		void encodeQueued(Queue<T> queue, T first) {
+			ByteBuf batch = allocator.ioBuffer(lastBatchBytes);
+			T t = first;
+			try {
+				do {
+					outstanding--;
+					encoder.encode(t, batch);
+				}
+				while ((t = queue.poll()) != null);
+			}
+			catch (Throwable e) {
+				batch.release();
+				Throwable failure = Operators.onOperatorError(s, e, t, actual.currentContext());
+				// Upstream may have completed already: the failure still ends the stream, as an error.
+				if (error == null) {
+					error = failure;
+				}
+				else {
+					Operators.onErrorDropped(failure, actual.currentContext());
+				}
+				done = true;
+				return;
+			}
+			pending = batch;
+			lastBatchBytes = nextCapacity(batch);
+		}
+
+		/** Requests the next elements; those delivered during the call come back as one batch. */
+		void collectNext() {
+			outstanding = batchElements;
+			collectedCount = 0;
+			collecting = Thread.currentThread();
+			try {
+				s.request(batchElements);
+			}
+			finally {
+				collecting = null;
+			}
+			outstanding -= collectedCount;
+			ByteBuf batch = collected;
+			if (batch != null) {
+				collected = null;
+				pending = batch;
+				lastBatchBytes = nextCapacity(batch);
+			}
+		}
+
+		static int nextCapacity(ByteBuf batch) {
+			return Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, batch.readableBytes() + batch.readableBytes() / 8));
+		}
+
+		void discard() {
+			ByteBuf batch = pending;
+			if (batch != null) {
+				pending = null;
+				batch.release();
+			}
+			Queue<T> q = queue;
+			if (q != null) {
+				Operators.onDiscardQueueWithClear(q, actual.currentContext(), null);
+			}
+		}
+
+		@Override
+		@Nullable
+		@SuppressWarnings("rawtypes")
+		public Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return s;
+			}
+			if (key == Attr.ACTUAL) {
+				return actual;
+			}
+			if (key == Attr.CANCELLED) {
+				return cancelled;
+			}
+			if (key == Attr.TERMINATED) {
+				return done;
+			}
+			if (key == Attr.ERROR) {
+				return error;
+			}
+			if (key == Attr.REQUESTED_FROM_DOWNSTREAM) {
+				return requested;
+			}
+			if (key == Attr.BUFFERED) {
+				Queue<T> q = queue;
+				return (q == null ? 0 : q.size()) + (pending != null ? 1 : 0);
+			}
+			if (key == Attr.PREFETCH) {
+				return batchElements;
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
+		}
+	}
+}

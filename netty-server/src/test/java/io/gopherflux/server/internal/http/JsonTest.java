@@ -1,0 +1,129 @@
+package io.gopherflux.server.internal.http;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonTest {
+
+	@ParameterizedTest
+	@ValueSource(longs = {0, 1, 7, 9, 10, 99, 100, 12345, -1, -9, -10, -12345, 999_999_999_999_999_999L,
+			1_000_000_000_000_000_000L, -1_000_000_000_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1})
+	void writeLongWritesTheDecimalDigits(long value) {
+		ByteBuf out = Unpooled.buffer(1);
+		try {
+			out.writeByte('[');
+			Json.writeLong(out, value);
+			out.writeByte(']');
+			assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("[" + value + "]");
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
+	void writeLongAppendsAfterWhatIsThere() {
+		ByteBuf out = Unpooled.buffer(4);
+		try {
+			for (long v = -3; v <= 3; v++) {
+				Json.writeLong(out, v);
+				out.writeByte(',');
+			}
+			assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("-3,-2,-1,0,1,2,3,");
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
+	void stringsAreQuotedWithTheirSpecialCharactersEscaped() {
+		assertThat(Json.write("plain")).isEqualTo("\"plain\"");
+		assertThat(Json.write("")).isEqualTo("\"\"");
+		assertThat(Json.write("say \"hi\"")).isEqualTo("\"say \\\"hi\\\"\"");
+		assertThat(Json.write("C:\\dir")).isEqualTo("\"C:\\\\dir\"");
+		assertThat(Json.write("a\nb\rc\td")).isEqualTo("\"a\\nb\\rc\\td\"");
+		assertThat(Json.write("\u0000\u0008\u000c\u001f")).isEqualTo("\"\\u0000\\u0008\\u000c\\u001f\"");
+		// Line and paragraph separators are escaped for JavaScript's sake.
+		assertThat(Json.write("\u2028\u2029")).isEqualTo("\"\\u2028\\u2029\"");
+	}
+
+	@Test
+	void otherCharactersAreKeptAsTheyAre() {
+		assertThat(Json.write("/ é ü 漢 \uD83D\uDE00 \u007f")).isEqualTo("\"/ é ü 漢 \uD83D\uDE00 \u007f\"");
+		assertThat(Json.write(new StringBuilder("sb"))).isEqualTo("\"sb\"");
+	}
+
+	@Test
+	void scalarsAreWrittenAsJson() {
+		assertThat(Json.write(null)).isEqualTo("null");
+		assertThat(Json.write(true)).isEqualTo("true");
+		assertThat(Json.write(false)).isEqualTo("false");
+		assertThat(Json.write(42)).isEqualTo("42");
+		assertThat(Json.write(-7L)).isEqualTo("-7");
+		assertThat(Json.write(1.5)).isEqualTo("1.5");
+		assertThat(Json.write(new BigDecimal("12.50"))).isEqualTo("12.50");
+	}
+
+	@Test
+	void numbersJsonCannotHoldAreNull() {
+		assertThat(Json.write(Double.NaN)).isEqualTo("null");
+		assertThat(Json.write(Double.POSITIVE_INFINITY)).isEqualTo("null");
+		assertThat(Json.write(Double.NEGATIVE_INFINITY)).isEqualTo("null");
+		assertThat(Json.write(Float.NaN)).isEqualTo("null");
+		assertThat(Json.write(Float.POSITIVE_INFINITY)).isEqualTo("null");
+		assertThat(Json.write(Float.NEGATIVE_INFINITY)).isEqualTo("null");
+	}
+
+	@Test
+	void mapsAndListsNestInIterationOrder() {
+		Map<Object, Object> inner = new LinkedHashMap<>();
+		inner.put("z", 1);
+		inner.put(2, "two");
+		Map<String, Object> outer = new LinkedHashMap<>();
+		outer.put("list", List.of(1, "a", List.of()));
+		outer.put("map", inner);
+		outer.put("empty", Map.of());
+		outer.put("null", null);
+
+		assertThat(Json.write(outer))
+				.isEqualTo("{\"list\":[1,\"a\",[]],\"map\":{\"z\":1,\"2\":\"two\"},\"empty\":{},\"null\":null}");
+		assertThat(Json.write(Arrays.asList(null, true))).isEqualTo("[null,true]");
+	}
+
+	@Test
+	void keysAreEscapedToo() {
+		assertThat(Json.write(Map.of("a\"b", 1))).isEqualTo("{\"a\\\"b\":1}");
+	}
+
+	@Test
+	void anythingElseIsItsTextQuoted() {
+		assertThat(Json.write(Duration.ofSeconds(1))).isEqualTo("\"PT1S\"");
+		assertThat(Json.write('x')).isEqualTo("\"x\"");
+	}
+
+	@Test
+	void asciiConstantsAreWrittenAsTheyAre() {
+		ByteBuf out = Unpooled.buffer();
+		try {
+			out.writeBytes(Json.ascii("data: "));
+			assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("data: ");
+		}
+		finally {
+			out.release();
+		}
+	}
+}
