@@ -126,7 +126,6 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
 		return server
 				.idleTimeout(config.connections().idleTimeout())
-				.requestTimeout(config.connections().headerReadTimeout())
 				.doOnChannelInit((observer, channel, remote) -> {
 					// The guard's request counter after the conformance check, as in GopherfluxServer.
 					HttpConformance.install(observer, channel, remote);

@@ -138,7 +138,6 @@ public final class GopherfluxServer implements AutoCloseable {
 					.port(config.port())
 					.channelGroup(channels)
 					.idleTimeout(config.connections().idleTimeout())
-					.requestTimeout(config.connections().headerReadTimeout())
 					.doOnChannelInit((observer, channel, remote) -> {
 						// The guard's request counter goes after the conformance check: a request refused
 						// there is answered and its connection closed without any route, or the guard, seeing it.
