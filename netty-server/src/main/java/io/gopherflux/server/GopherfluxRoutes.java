@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
 import io.gopherflux.replicate.MicrometerReplicateMetrics;
@@ -187,7 +186,6 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 		private final Streaming streaming;
 		private final List<Route> routes = new ArrayList<>();
 		private final List<AutoCloseable> owned = new ArrayList<>();
-		private Supplier<String> limiterState;
 
 		private Builder(ServerConfig config, ClientLimiter limiter, PrometheusMeterRegistry registry, Scheduler timers) {
 			this.config = config;
@@ -196,7 +194,6 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 			this.timers = timers;
 			this.limitMetrics = new MicrometerLimitMetrics(registry);
 			this.slots = new StreamSlots(limitMetrics);
-			this.limiterState = () -> limiter instanceof InMemoryClientLimiter ? "in-memory" : limiter.getClass().getSimpleName();
 			Gauge.builder("gopherflux.server.active.streams", slots, StreamSlots::active)
 					.description("Streams open now, of every client")
 					.baseUnit("streams")
@@ -284,25 +281,13 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 		}
 
 		/**
-		 * What {@code /health} says of the limiter ({@code in-memory}, {@code redis},
-		 * {@code redis-unavailable, fail-open}...).
-		 *
-		 * @param limiterState read on each request
-		 * @return this builder
-		 */
-		public Builder limiterState(Supplier<String> limiterState) {
-			this.limiterState = Objects.requireNonNull(limiterState, "limiterState");
-			return this;
-		}
-
-		/**
 		 * Registers {@code /health} (liveness, open streams, limiter state) and {@code /metrics}
 		 * (the registry in the Prometheus text format).
 		 *
 		 * @return this builder
 		 */
 		public Builder serverEndpoints() {
-			HealthEndpoint health = new HealthEndpoint(slots, () -> limiterState.get());
+			HealthEndpoint health = new HealthEndpoint(slots, limiter::state);
 			endpoint("/health", params -> params.summary("liveness, open streams and limiter state"), health::handle);
 			endpoint("/metrics", params -> params.summary("Prometheus metrics"), new MetricsEndpoint(registry)::handle);
 			return this;

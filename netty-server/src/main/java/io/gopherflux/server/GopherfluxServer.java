@@ -2,12 +2,10 @@ package io.gopherflux.server;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import io.gopherflux.ratelimit.MicrometerRateLimiterMetrics;
 import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
@@ -117,18 +115,12 @@ public final class GopherfluxServer implements AutoCloseable {
 		ProcessMeters processMeters = ProcessMeters.bindTo(registry);
 		MicrometerLimitMetrics limitMetrics = new MicrometerLimitMetrics(registry);
 		ClientLimiter limiter = limiter(config, registry, limitMetrics, timers);
-		String limiterName = config.redisUri() == null ? "in-memory" : "redis";
-		Supplier<String> limiterState = limiter instanceof RedisClientLimiter redis
-				? () -> redis.available() ? "redis" : "redis-unavailable, " + config.redisFailurePolicy().name()
-						.toLowerCase(Locale.ROOT).replace('_', '-')
-				: () -> limiterName;
 		FairWorkers workers = FairWorkers.newPool("gopherflux-workers", Runtime.getRuntime().availableProcessors());
 		ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
 		limitMetrics.openConnections(guard::open);
 		try {
 			GopherfluxRoutes.Builder builder = GopherfluxRoutes.builder(config, limiter, registry, timers)
-					.limiterState(limiterState)
 					.serverEndpoints()
 					.demoStreams(workers);
 			more.accept(builder);

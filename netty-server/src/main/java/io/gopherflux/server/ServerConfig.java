@@ -264,6 +264,10 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 			if (uri.isEmpty()) {
 				return null;
 			}
+			if (!uri.contains("://") && uri.contains(",")) {
+				// A bare list of seed nodes (host:port,host:port) names a Redis Cluster.
+				uri = "redis-cluster://" + uri;
+			}
 			RedisRateLimiterConfig.of(uri);
 			return uri;
 		}, null);

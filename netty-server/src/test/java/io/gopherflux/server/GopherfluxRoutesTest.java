@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.gopherflux.ratelimit.Limit;
 import io.gopherflux.server.TestClient.Response;
@@ -189,6 +190,30 @@ class GopherfluxRoutesTest {
 
 		assertThat(client.get("/ticks").status()).isEqualTo(200);
 		assertThat(admissions).hasValue(1);
+	}
+
+	@Test
+	void healthReportsWhatTheLimiterSaysOfItsState() {
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		AtomicReference<String> state = new AtomicReference<>("shared, up");
+		ClientLimiter ownLimiter = new ClientLimiter() {
+			@Override
+			public Mono<Admission> admit(String client, Plan plan) {
+				return Mono.error(new AssertionError("not asked"));
+			}
+
+			@Override
+			public String state() {
+				return state.get();
+			}
+		};
+		TestClient client = serve(GopherfluxRoutes.builder(CONFIG, ownLimiter, registry, Schedulers.parallel())
+				.serverEndpoints());
+
+		assertThat(client.get("/health").json()).containsEntry("limiter", "shared, up");
+		state.set("shared, down");
+		assertThat(client.get("/health").json()).containsEntry("limiter", "shared, down");
+		assertThat(new InMemoryClientLimiter(Schedulers.parallel(), RateLimiterMetrics.noop(), 1).state()).isEqualTo("in-memory");
 	}
 
 	@Test

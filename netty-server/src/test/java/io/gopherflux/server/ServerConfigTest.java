@@ -288,6 +288,16 @@ class ServerConfigTest {
 	}
 
 	@Test
+	void aRedisClusterIsNamedByItsSchemeOrByAListOfSeedNodes() {
+		assertThat(flags("--redis-uri=redis-cluster://10.0.0.1:7000,10.0.0.2:7000").redisUri())
+				.isEqualTo("redis-cluster://10.0.0.1:7000,10.0.0.2:7000");
+		assertThat(flags("--redis-uri= 10.0.0.1:7000,10.0.0.2:7000 ").redisUri())
+				.isEqualTo("redis-cluster://10.0.0.1:7000,10.0.0.2:7000");
+		assertThat(failure("--redis-uri=redis://10.0.0.1:7000,10.0.0.2:7000")).contains("flag --redis-uri:")
+				.contains("redis-cluster://");
+	}
+
+	@Test
 	void aRedisPasswordIsNotRepeatedInAnError() {
 		String message = failure("--redis-uri=redis://:hunter2@cache:notaport");
 

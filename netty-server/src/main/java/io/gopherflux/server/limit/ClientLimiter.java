@@ -31,6 +31,17 @@ public interface ClientLimiter extends AutoCloseable {
 		return Duration.ofSeconds(1);
 	}
 
+	/**
+	 * What {@code /health} says about this limiter: its kind and, while it cannot decide on its own,
+	 * that it cannot and what decides instead (for example {@code redis-unavailable, fail-closed}).
+	 * Read on every health request: cheap, never blocking.
+	 *
+	 * @return the state, by default the limiter's class name
+	 */
+	default String state() {
+		return getClass().getSimpleName();
+	}
+
 	/** Frees the limiter's resources. */
 	@Override
 	default void close() {

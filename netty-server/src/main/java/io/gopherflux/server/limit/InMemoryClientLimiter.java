@@ -104,6 +104,12 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 		this.lastSweep = new AtomicLong(clock.now(TimeUnit.NANOSECONDS));
 	}
 
+	/** {@code in-memory}: this limiter always decides. */
+	@Override
+	public String state() {
+		return "in-memory";
+	}
+
 	@Override
 	public Mono<Admission> admit(String client, Plan plan) {
 		Objects.requireNonNull(client, "client");

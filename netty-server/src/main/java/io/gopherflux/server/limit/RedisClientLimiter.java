@@ -1,6 +1,7 @@
 package io.gopherflux.server.limit;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -70,6 +71,18 @@ public final class RedisClientLimiter implements ClientLimiter {
 	/** Whether Redis is answering now (if not, the failure policy decides). */
 	public boolean available() {
 		return limiters.available();
+	}
+
+	/**
+	 * {@code redis} or {@code redis-cluster} while Redis decides; {@code redis-unavailable} or
+	 * {@code redis-cluster-unavailable}, then the failure policy that decides meanwhile
+	 * ({@code fail-open} or {@code fail-closed}), while it does not.
+	 */
+	@Override
+	public String state() {
+		String kind = limiters.cluster() ? "redis-cluster" : "redis";
+		return limiters.available() ? kind : kind + "-unavailable, "
+				+ limiters.config().failurePolicy().name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	@Override
