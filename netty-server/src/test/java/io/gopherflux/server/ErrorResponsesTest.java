@@ -121,6 +121,12 @@ class ErrorResponsesTest {
 			assertThat(logEntry(log.text(), (String) problem.get("logId")))
 					.contains("rate limiter unavailable")
 					.doesNotContain("\tat ");
+			// One failed call is decided by the policy; the limiter is marked unavailable at the threshold
+			// (three failed calls within ten seconds by default).
+			assertThat(TestClient.of(server).get("/health").json()).containsEntry("limiter", "redis");
+			for (int i = 0; i < 2; i++) {
+				assertThat(TestClient.of(server).get("/streams/integers?count=1").status()).isEqualTo(503);
+			}
 			assertThat(TestClient.of(server).get("/health").json())
 					.as("the server is up; its limiter is not").containsEntry("status", "UP")
 					.containsEntry("limiter", "redis-unavailable, fail-closed");
