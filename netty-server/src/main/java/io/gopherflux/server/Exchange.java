@@ -39,22 +39,38 @@ public final class Exchange {
 		this.plan = Objects.requireNonNull(plan, "plan");
 	}
 
-	/** The request. */
+	/**
+	 * The request.
+	 *
+	 * @return the Reactor Netty request being handled
+	 */
 	public HttpServerRequest request() {
 		return request;
 	}
 
-	/** The response, with the rate-limit header fields already set on a stream. */
+	/**
+	 * The response, with the rate-limit header fields already set on a stream.
+	 *
+	 * @return the Reactor Netty response the handler writes to
+	 */
 	public HttpServerResponse response() {
 		return response;
 	}
 
-	/** Who the request counts against ({@code key:...} or {@code ip:...}). */
+	/**
+	 * Who the request counts against.
+	 *
+	 * @return the client's identity, {@code key:...} or {@code ip:...}
+	 */
 	public String client() {
 		return client;
 	}
 
-	/** The client's plan. */
+	/**
+	 * The client's plan.
+	 *
+	 * @return the plan the request was admitted under
+	 */
 	public Plan plan() {
 		return plan;
 	}

@@ -82,7 +82,12 @@ public final class GopherfluxServer implements AutoCloseable {
 		this.workers = workers;
 	}
 
-	/** Starts a server on the real clock. */
+	/**
+	 * Starts a server on the real clock.
+	 *
+	 * @param config the configuration
+	 * @return the running server
+	 */
 	public static GopherfluxServer start(ServerConfig config) {
 		return start(config, Schedulers.parallel());
 	}
@@ -91,6 +96,10 @@ public final class GopherfluxServer implements AutoCloseable {
 	 * Starts a server whose timers (stream throttles, heartbeats, stewards, replicas, the in-memory
 	 * limiter's clock) all run on {@code timers}: a {@code VirtualTimeScheduler} makes them
 	 * controllable in tests.
+	 *
+	 * @param config the configuration
+	 * @param timers the scheduler of every timer
+	 * @return the running server
 	 */
 	public static GopherfluxServer start(ServerConfig config, Scheduler timers) {
 		return start(config, timers, routes -> { });
@@ -173,7 +182,11 @@ public final class GopherfluxServer implements AutoCloseable {
 		return routes.paths().contains(path) ? path : "other";
 	}
 
-	/** The port the server listens on. */
+	/**
+	 * The port the server listens on.
+	 *
+	 * @return the bound port (the one picked when the configuration asked for port 0)
+	 */
 	public int port() {
 		return server.port();
 	}
@@ -197,17 +210,29 @@ public final class GopherfluxServer implements AutoCloseable {
 		return routes.activeStreams(client);
 	}
 
-	/** The registry {@code /metrics} serves. */
+	/**
+	 * The registry {@code /metrics} serves.
+	 *
+	 * @return the server's Prometheus registry
+	 */
 	public PrometheusMeterRegistry registry() {
 		return registry;
 	}
 
-	/** The connections open now, and per address. */
+	/**
+	 * The connections open now, and per address.
+	 *
+	 * @return the guard that counts and caps the server's connections
+	 */
 	public ConnectionGuard connections() {
 		return guard;
 	}
 
-	/** The configuration the server runs with. */
+	/**
+	 * The configuration the server runs with.
+	 *
+	 * @return the configuration given at start
+	 */
 	public ServerConfig config() {
 		return config;
 	}
@@ -224,6 +249,7 @@ public final class GopherfluxServer implements AutoCloseable {
 	 * (giving them {@link #END_GRACE} to write it) and closes every connection, which cancels
 	 * whatever is left.
 	 *
+	 * @param drain how long requests in progress may run before the server ends them
 	 * @return whether every request finished within {@code drain}, none ended by the server
 	 */
 	public boolean shutdown(Duration drain) {
@@ -262,7 +288,12 @@ public final class GopherfluxServer implements AutoCloseable {
 		return drained && !ended.get();
 	}
 
-	/** Runs the server until SIGTERM (or Ctrl-C), then shuts it down gracefully. */
+	/**
+	 * Runs the server until SIGTERM (or Ctrl-C), then shuts it down gracefully. A bad option is
+	 * printed to stderr and ends the process with status 2.
+	 *
+	 * @param args the options, each {@code --name=value} (see {@link ServerConfig#parse})
+	 */
 	public static void main(String[] args) {
 		// Reactor Netty asks a response body for 128 items ahead; each of ours is a whole write batch,
 		// so a few are plenty and a stalled reader pins far less memory. Read once, before its classes load.

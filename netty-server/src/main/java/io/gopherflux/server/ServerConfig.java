@@ -60,7 +60,24 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 	/** The prefix of the environment variables. */
 	public static final String ENV_PREFIX = "GOPHERFLUX_";
 
-	/** @throws IllegalArgumentException naming the bad field */
+	/**
+	 * Validates every component.
+	 *
+	 * @param host               the address to bind
+	 * @param port               the port to bind, 0..65535; 0 for any free one
+	 * @param plans              the plans, API keys and default plan
+	 * @param trustedProxies     proxies whose {@code X-Forwarded-For} is believed
+	 * @param redisUri           the Redis of the distributed limiter, or null for the in-memory one
+	 * @param redisFailurePolicy what the distributed limiter does while Redis is down
+	 * @param drainTimeout       how long a shutdown lets open streams finish; not negative
+	 * @param sseKeepAlive       the interval of SSE comments on an idle stream; at least 100 ms
+	 * @param maxClients         the most clients the in-memory limiter tracks at once; at least 1
+	 * @param sseRetry           the reconnection delay told to browsers; from 100 ms to 1 h
+	 * @param cors               the browser origins allowed to read responses across origins
+	 * @param connections        the timeouts and per-address cap of connections
+	 * @throws IllegalArgumentException naming the bad field
+	 * @throws NullPointerException     naming a missing component other than {@code redisUri}
+	 */
 	public ServerConfig {
 		Objects.requireNonNull(host, "host");
 		Objects.requireNonNull(plans, "plans");
@@ -91,7 +108,22 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 		Objects.requireNonNull(connections, "connections");
 	}
 
-	/** A configuration with the {@linkplain ConnectionLimits#defaults() default connection limits}. */
+	/**
+	 * A configuration with the {@linkplain ConnectionLimits#defaults() default connection limits}.
+	 *
+	 * @param host               the address to bind
+	 * @param port               the port to bind, 0..65535; 0 for any free one
+	 * @param plans              the plans, API keys and default plan
+	 * @param trustedProxies     proxies whose {@code X-Forwarded-For} is believed
+	 * @param redisUri           the Redis of the distributed limiter, or null for the in-memory one
+	 * @param redisFailurePolicy what the distributed limiter does while Redis is down
+	 * @param drainTimeout       how long a shutdown lets open streams finish; not negative
+	 * @param sseKeepAlive       the interval of SSE comments on an idle stream; at least 100 ms
+	 * @param maxClients         the most clients the in-memory limiter tracks at once; at least 1
+	 * @param sseRetry           the reconnection delay told to browsers; from 100 ms to 1 h
+	 * @param cors               the browser origins allowed to read responses across origins
+	 * @throws IllegalArgumentException naming the bad field
+	 */
 	public ServerConfig(String host, int port, Plans plans, List<AddressRange> trustedProxies, String redisUri,
 			FailurePolicy redisFailurePolicy, Duration drainTimeout, Duration sseKeepAlive, int maxClients,
 			Duration sseRetry, CorsConfig cors) {
@@ -105,6 +137,8 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 	/**
 	 * Port 8080 on every interface, the default plans, in-memory limiting, 10 s drain, 15 s
 	 * keep-alive, 3 s SSE retry, no cross-origin access, the default connection limits.
+	 *
+	 * @return the default configuration
 	 */
 	public static ServerConfig defaults() {
 		return new ServerConfig("0.0.0.0", 8080, Plans.defaults(), List.of(), null, FailurePolicy.FAIL_OPEN,
@@ -112,55 +146,101 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 				Duration.ofSeconds(3), CorsConfig.none(), ConnectionLimits.defaults());
 	}
 
-	/** The same configuration on another port. */
+	/**
+	 * The same configuration on another port.
+	 *
+	 * @param port the port to bind; 0 for any free one
+	 * @return a copy with {@code port} changed
+	 */
 	public ServerConfig withPort(int port) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
 				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
-	/** The same configuration with other plans. */
+	/**
+	 * The same configuration with other plans.
+	 *
+	 * @param plans the plans, API keys and default plan
+	 * @return a copy with {@code plans} changed
+	 */
 	public ServerConfig withPlans(Plans plans) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
 				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
-	/** The same configuration with other trusted proxies. */
+	/**
+	 * The same configuration with other trusted proxies.
+	 *
+	 * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
+	 * @return a copy with {@code trustedProxies} changed
+	 */
 	public ServerConfig withTrustedProxies(List<AddressRange> trustedProxies) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
 				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
-	/** The same configuration limiting through Redis at {@code redisUri} (null: in memory). */
+	/**
+	 * The same configuration limiting through Redis at {@code redisUri} (null: in memory).
+	 *
+	 * @param redisUri the Redis of the distributed limiter, or null for the in-memory one
+	 * @param policy   what the distributed limiter does while Redis is down
+	 * @return a copy with {@code redisUri} and {@code redisFailurePolicy} changed
+	 */
 	public ServerConfig withRedis(String redisUri, FailurePolicy policy) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, policy, drainTimeout, sseKeepAlive,
 				maxClients, sseRetry, cors, connections);
 	}
 
-	/** The same configuration with another drain timeout. */
+	/**
+	 * The same configuration with another drain timeout.
+	 *
+	 * @param drainTimeout how long a shutdown lets open streams finish; not negative
+	 * @return a copy with {@code drainTimeout} changed
+	 */
 	public ServerConfig withDrainTimeout(Duration drainTimeout) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
 				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
-	/** The same configuration with another SSE keep-alive interval. */
+	/**
+	 * The same configuration with another SSE keep-alive interval.
+	 *
+	 * @param sseKeepAlive the interval of SSE comments on an idle stream; at least 100 ms
+	 * @return a copy with {@code sseKeepAlive} changed
+	 */
 	public ServerConfig withSseKeepAlive(Duration sseKeepAlive) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
 				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
-	/** The same configuration with another SSE reconnection delay. */
+	/**
+	 * The same configuration with another SSE reconnection delay.
+	 *
+	 * @param sseRetry the reconnection delay told to browsers; from 100 ms to 1 h
+	 * @return a copy with {@code sseRetry} changed
+	 */
 	public ServerConfig withSseRetry(Duration sseRetry) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
 				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
-	/** The same configuration allowing other origins. */
+	/**
+	 * The same configuration allowing other origins.
+	 *
+	 * @param cors the browser origins allowed to read responses across origins
+	 * @return a copy with {@code cors} changed
+	 */
 	public ServerConfig withCors(CorsConfig cors) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
 				sseKeepAlive, maxClients, sseRetry, cors, connections);
 	}
 
-	/** The same configuration with other connection limits. */
+	/**
+	 * The same configuration with other connection limits.
+	 *
+	 * @param connections the timeouts and per-address cap of connections
+	 * @return a copy with {@code connections} changed
+	 */
 	public ServerConfig withConnections(ConnectionLimits connections) {
 		return new ServerConfig(host, port, plans, trustedProxies, redisUri, redisFailurePolicy, drainTimeout,
 				sseKeepAlive, maxClients, sseRetry, cors, connections);
@@ -171,6 +251,7 @@ public record ServerConfig(String host, int port, Plans plans, List<AddressRange
 	 *
 	 * @param args the command line, each {@code --name=value}
 	 * @param env  the environment (only {@code GOPHERFLUX_*} variables are read)
+	 * @return the configuration the options describe
 	 * @throws IllegalArgumentException listing every bad option, one per line, each named
 	 */
 	public static ServerConfig parse(List<String> args, Map<String, String> env) {

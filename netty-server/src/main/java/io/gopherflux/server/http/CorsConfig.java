@@ -20,7 +20,13 @@ public record CorsConfig(Set<String> origins, boolean anyOrigin) {
 	/** {@code scheme://host[:port]}: what a browser sends as {@code Origin}, with no path. */
 	private static final Pattern ORIGIN = Pattern.compile("[a-z][a-z0-9+.-]*://(\\[[0-9a-f:.]+\\]|[a-z0-9._~%!$&'()*+,;=-]+)(:[0-9]{1,5})?");
 
-	/** @throws IllegalArgumentException naming an origin that is not {@code scheme://host[:port]}, or {@code *} among others */
+	/**
+	 * Validates the origins and keeps them in lower case.
+	 *
+	 * @param origins   the allowed origins, each {@code scheme://host[:port]}; empty for none or any
+	 * @param anyOrigin whether every origin is allowed; then {@code origins} must be empty
+	 * @throws IllegalArgumentException naming an origin that is not {@code scheme://host[:port]}, or {@code *} among others
+	 */
 	public CorsConfig {
 		Set<String> normalized = new LinkedHashSet<>();
 		for (String origin : Objects.requireNonNull(origins, "origins")) {
@@ -37,17 +43,31 @@ public record CorsConfig(Set<String> origins, boolean anyOrigin) {
 		origins = Set.copyOf(normalized);
 	}
 
-	/** No origin but the server's own: browsers on other origins cannot read its responses. */
+	/**
+	 * No origin but the server's own: browsers on other origins cannot read its responses.
+	 *
+	 * @return the configuration that allows no other origin
+	 */
 	public static CorsConfig none() {
 		return new CorsConfig(Set.of(), false);
 	}
 
-	/** Every origin. */
+	/**
+	 * Every origin.
+	 *
+	 * @return the configuration that allows any origin ({@code *})
+	 */
 	public static CorsConfig any() {
 		return new CorsConfig(Set.of(), true);
 	}
 
-	/** Exactly these origins. */
+	/**
+	 * Exactly these origins.
+	 *
+	 * @param origins the allowed origins, each {@code scheme://host[:port]}, in any case
+	 * @return the configuration that allows them and no other
+	 * @throws IllegalArgumentException naming a malformed origin
+	 */
 	public static CorsConfig of(String... origins) {
 		return new CorsConfig(new LinkedHashSet<>(List.of(origins)), false);
 	}
@@ -55,6 +75,8 @@ public record CorsConfig(Set<String> origins, boolean anyOrigin) {
 	/**
 	 * Reads {@code *}, or origins separated by commas; blank means none.
 	 *
+	 * @param text the option's value, as given to {@code --cors-origins}
+	 * @return the configuration it describes
 	 * @throws IllegalArgumentException naming a malformed origin
 	 */
 	public static CorsConfig parse(String text) {
@@ -73,12 +95,21 @@ public record CorsConfig(Set<String> origins, boolean anyOrigin) {
 		return new CorsConfig(origins, any);
 	}
 
-	/** Whether any origin at all is allowed. */
+	/**
+	 * Whether any origin at all is allowed.
+	 *
+	 * @return true when cross-origin responses must carry CORS header fields
+	 */
 	public boolean enabled() {
 		return anyOrigin || !origins.isEmpty();
 	}
 
-	/** Whether a request with this {@code Origin} may read the response. */
+	/**
+	 * Whether a request with this {@code Origin} may read the response.
+	 *
+	 * @param origin the request's {@code Origin} header value, or null when it has none
+	 * @return true when the origin is allowed (compared without regard to case)
+	 */
 	public boolean allows(String origin) {
 		return origin != null && (anyOrigin || origins.contains(origin.toLowerCase(Locale.ROOT)));
 	}

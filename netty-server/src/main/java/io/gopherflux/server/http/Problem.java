@@ -31,7 +31,16 @@ public record Problem(int status, String kind, String title, String detail, Map<
 	/** Where the kinds are named. */
 	public static final String TYPE_PREFIX = "urn:gopherflux:problem:";
 
-	/** @throws NullPointerException if an argument is null */
+	/**
+	 * Copies the extension members, keeping their order.
+	 *
+	 * @param status     the HTTP status
+	 * @param kind       the last part of the type URN, e.g. {@code bad-parameter}
+	 * @param title      a short summary that is the same for every problem of this kind
+	 * @param detail     what happened this time, for a person
+	 * @param extensions extra members, in order
+	 * @throws NullPointerException if an argument is null
+	 */
 	public Problem {
 		Objects.requireNonNull(kind, "kind");
 		Objects.requireNonNull(title, "title");
@@ -39,29 +48,59 @@ public record Problem(int status, String kind, String title, String detail, Map<
 		extensions = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(extensions, "extensions")));
 	}
 
-	/** A problem without extension members. */
+	/**
+	 * A problem without extension members.
+	 *
+	 * @param status the HTTP status
+	 * @param kind   the last part of the type URN, e.g. {@code bad-parameter}
+	 * @param title  a short summary that is the same for every problem of this kind
+	 * @param detail what happened this time, for a person
+	 * @return the problem
+	 */
 	public static Problem of(int status, String kind, String title, String detail) {
 		return new Problem(status, kind, title, detail, Map.of());
 	}
 
-	/** A 400 naming the query parameter or header that is wrong. */
+	/**
+	 * A 400 naming the query parameter or header that is wrong.
+	 *
+	 * @param parameter the name of the wrong parameter or header, sent as the {@code parameter} member
+	 * @param detail    what is wrong with it, for a person
+	 * @return a {@code bad-parameter} problem
+	 */
 	public static Problem badParameter(String parameter, String detail) {
 		return new Problem(400, "bad-parameter", "Bad request parameter", detail, Map.of("parameter", parameter));
 	}
 
-	/** The same problem with one more extension member. */
+	/**
+	 * The same problem with one more extension member.
+	 *
+	 * @param member the member's name; an extension of that name already present is replaced
+	 * @param value  the member's value, written as JSON
+	 * @return a copy with the member added last
+	 */
 	public Problem with(String member, Object value) {
 		Map<String, Object> more = new LinkedHashMap<>(extensions);
 		more.put(member, value);
 		return new Problem(status, kind, title, detail, more);
 	}
 
-	/** The type URI. */
+	/**
+	 * The type URI.
+	 *
+	 * @return {@link #TYPE_PREFIX} followed by the kind
+	 */
 	public String type() {
 		return TYPE_PREFIX + kind;
 	}
 
-	/** The body, with {@code instance} set to the request path. */
+	/**
+	 * The body, with {@code instance} set to the request path. An extension member named like a
+	 * standard member does not replace it.
+	 *
+	 * @param instance the request path, or null to leave the {@code instance} member out
+	 * @return the problem as a JSON object
+	 */
 	public String toJson(String instance) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", type());
@@ -75,7 +114,13 @@ public record Problem(int status, String kind, String title, String detail, Map<
 		return Json.write(body);
 	}
 
-	/** Sends this problem as the whole response (status, content type, body) and ends it. */
+	/**
+	 * Sends this problem as the whole response (status, content type, body) and ends it.
+	 *
+	 * @param response the response, not yet sent
+	 * @param instance the request path, or null to leave the {@code instance} member out
+	 * @return completes when the response is written
+	 */
 	public Mono<Void> send(HttpServerResponse response, String instance) {
 		byte[] body = toJson(instance).getBytes(StandardCharsets.UTF_8);
 		return response.status(HttpResponseStatus.valueOf(status))

@@ -37,17 +37,31 @@ public final class ProblemException extends RuntimeException {
 		this.headers = Map.copyOf(Objects.requireNonNull(headers, "headers"));
 	}
 
-	/** A 400 naming the parameter. */
+	/**
+	 * A 400 naming the parameter.
+	 *
+	 * @param parameter the name of the wrong query parameter or header
+	 * @param detail    what is wrong with it, for a person
+	 * @return an exception answering with a {@code bad-parameter} problem
+	 */
 	public static ProblemException badParameter(String parameter, String detail) {
 		return new ProblemException(Problem.badParameter(parameter, detail));
 	}
 
-	/** The problem to answer with. */
+	/**
+	 * The problem to answer with.
+	 *
+	 * @return the problem the response carries
+	 */
 	public Problem problem() {
 		return problem;
 	}
 
-	/** The header fields to add to the response. */
+	/**
+	 * The header fields to add to the response.
+	 *
+	 * @return the fields by name, unmodifiable; empty when there are none
+	 */
 	public Map<String, String> headers() {
 		return headers;
 	}

@@ -31,17 +31,30 @@ public enum StreamFormat {
 		this.parameterValue = parameterValue;
 	}
 
-	/** The response's content type. */
+	/**
+	 * The response's content type.
+	 *
+	 * @return the media type, e.g. {@code text/event-stream}
+	 */
 	public String mediaType() {
 		return mediaType;
 	}
 
-	/** The value of {@code ?format=} that selects this format. */
+	/**
+	 * The value of {@code ?format=} that selects this format.
+	 *
+	 * @return {@code sse} or {@code ndjson}
+	 */
 	public String parameterValue() {
 		return parameterValue;
 	}
 
-	/** Starts an element: for SSE its event line (if named) and the {@code data: } prefix. */
+	/**
+	 * Starts an element: for SSE its event line (if named) and the {@code data: } prefix.
+	 *
+	 * @param out       the batch the element is written to
+	 * @param eventName the event name as ASCII bytes, or null for a plain data element
+	 */
 	public void begin(ByteBuf out, byte[] eventName) {
 		begin(out, eventName, EventEncoder.NO_ID);
 	}
@@ -50,7 +63,9 @@ public enum StreamFormat {
 	 * Starts an element with an event ID: for SSE an {@code id:} line, which a reconnecting
 	 * {@code EventSource} sends back as {@code Last-Event-ID}; NDJSON has no place for it.
 	 *
-	 * @param id the event's ID, or {@link EventEncoder#NO_ID} for none
+	 * @param out       the batch the element is written to
+	 * @param eventName the event name as ASCII bytes, or null for a plain data element
+	 * @param id        the event's ID, or {@link EventEncoder#NO_ID} for none
 	 */
 	public void begin(ByteBuf out, byte[] eventName, long id) {
 		if (this == SSE && id != EventEncoder.NO_ID) {
@@ -89,7 +104,11 @@ public enum StreamFormat {
 		begin(out, eventName, EventEncoder.NO_ID);
 	}
 
-	/** Ends an element begun with {@link #begin}. */
+	/**
+	 * Ends an element begun with {@link #begin}: a blank line for SSE, a newline for NDJSON.
+	 *
+	 * @param out the batch the element is written to
+	 */
 	public void end(ByteBuf out) {
 		if (this == SSE) {
 			out.writeBytes(END_EVENT);
@@ -108,6 +127,7 @@ public enum StreamFormat {
 	 *
 	 * @param formatParameter the {@code format} query parameter, or null
 	 * @param accept          the {@code Accept} header field, or null
+	 * @return the format to stream in
 	 * @throws ProblemException 400 for an unknown {@code format}, 406 when {@code Accept} allows neither type
 	 */
 	public static StreamFormat negotiate(String formatParameter, String accept) {

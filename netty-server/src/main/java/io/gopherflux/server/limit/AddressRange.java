@@ -36,6 +36,8 @@ public final class AddressRange {
 	/**
 	 * Parses {@code address} or {@code address/prefix}.
 	 *
+	 * @param cidr a literal IPv4 or IPv6 address, optionally with {@code /prefix}; no host names
+	 * @return the block, printed as given (trimmed)
 	 * @throws IllegalArgumentException if {@code cidr} is not a literal address with a prefix that fits it
 	 */
 	public static AddressRange parse(String cidr) {
@@ -64,6 +66,9 @@ public final class AddressRange {
 	 * The block of {@code prefix} bits that holds {@code address}, e.g. {@code 203.0.113.0/24} for
 	 * {@code 203.0.113.7} and 24; written in its canonical form, so that equal blocks print alike.
 	 *
+	 * @param address any address in the block
+	 * @param prefix  the number of leading bits the block fixes: 0..32 for IPv4, 0..128 for IPv6
+	 * @return the block
 	 * @throws IllegalArgumentException if {@code prefix} does not fit the address
 	 */
 	public static AddressRange of(InetAddress address, int prefix) {

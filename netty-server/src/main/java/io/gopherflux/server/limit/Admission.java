@@ -15,7 +15,15 @@ import java.util.Objects;
  */
 public record Admission(boolean allowed, Duration retryAfter, List<Double> remaining, Plan plan) {
 
-	/** @throws IllegalArgumentException if {@code remaining} does not match the plan's quotas */
+	/**
+	 * Copies {@code remaining} and checks it against the plan.
+	 *
+	 * @param allowed    whether the request was admitted (and counted)
+	 * @param retryAfter when refused, how long until every quota would admit one request; zero when allowed
+	 * @param remaining  the tokens left in each quota, in the plan's order (fractional while one refills)
+	 * @param plan       the plan that decided
+	 * @throws IllegalArgumentException if {@code remaining} does not match the plan's quotas
+	 */
 	public Admission {
 		Objects.requireNonNull(retryAfter, "retryAfter");
 		Objects.requireNonNull(plan, "plan");
@@ -29,6 +37,11 @@ public record Admission(boolean allowed, Duration retryAfter, List<Double> remai
 	/**
 	 * The decision told by token counts: refused requests wait until the emptiest quota has a
 	 * whole token again.
+	 *
+	 * @param allowed   whether the request was admitted (and counted)
+	 * @param remaining the tokens left in each quota, in the plan's order
+	 * @param plan      the plan that decided
+	 * @return the decision, its {@code retryAfter} computed from the quotas' refill rates when refused
 	 */
 	public static Admission of(boolean allowed, List<Double> remaining, Plan plan) {
 		long waitNanos = 0;

@@ -22,7 +22,16 @@ public record ConnectionLimits(Duration headerReadTimeout, Duration idleTimeout,
 	/** The shortest timeout: below it, a busy machine would close connections of polite clients. */
 	public static final Duration MIN_TIMEOUT = Duration.ofMillis(10);
 
-	/** @throws IllegalArgumentException naming the bad field */
+	/**
+	 * Validates the limits.
+	 *
+	 * @param headerReadTimeout        how long a client may take to send a request head in full; at
+	 *                                 least {@link #MIN_TIMEOUT}
+	 * @param idleTimeout              how long a connection may stay silent between requests; at least
+	 *                                 {@link #MIN_TIMEOUT}
+	 * @param maxConnectionsPerAddress the most connections open at once from one address; at least 1
+	 * @throws IllegalArgumentException naming the bad field
+	 */
 	public ConnectionLimits {
 		Objects.requireNonNull(headerReadTimeout, "headerReadTimeout");
 		Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -40,22 +49,41 @@ public record ConnectionLimits(Duration headerReadTimeout, Duration idleTimeout,
 		}
 	}
 
-	/** 10 s to send a request head, 60 s idle between requests, 256 connections per address. */
+	/**
+	 * 10 s to send a request head, 60 s idle between requests, 256 connections per address.
+	 *
+	 * @return the default limits
+	 */
 	public static ConnectionLimits defaults() {
 		return new ConnectionLimits(Duration.ofSeconds(10), Duration.ofSeconds(60), 256);
 	}
 
-	/** The same limits with another header-read timeout. */
+	/**
+	 * The same limits with another header-read timeout.
+	 *
+	 * @param headerReadTimeout how long a client may take to send a request head in full
+	 * @return a copy with {@code headerReadTimeout} changed
+	 */
 	public ConnectionLimits withHeaderReadTimeout(Duration headerReadTimeout) {
 		return new ConnectionLimits(headerReadTimeout, idleTimeout, maxConnectionsPerAddress);
 	}
 
-	/** The same limits with another idle timeout. */
+	/**
+	 * The same limits with another idle timeout.
+	 *
+	 * @param idleTimeout how long a connection may stay silent between requests
+	 * @return a copy with {@code idleTimeout} changed
+	 */
 	public ConnectionLimits withIdleTimeout(Duration idleTimeout) {
 		return new ConnectionLimits(headerReadTimeout, idleTimeout, maxConnectionsPerAddress);
 	}
 
-	/** The same limits with another cap on connections per address. */
+	/**
+	 * The same limits with another cap on connections per address.
+	 *
+	 * @param maxConnectionsPerAddress the most connections open at once from one address
+	 * @return a copy with {@code maxConnectionsPerAddress} changed
+	 */
 	public ConnectionLimits withMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
 		return new ConnectionLimits(headerReadTimeout, idleTimeout, maxConnectionsPerAddress);
 	}

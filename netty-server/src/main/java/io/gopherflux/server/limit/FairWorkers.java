@@ -67,7 +67,13 @@ public final class FairWorkers implements AutoCloseable {
 		this.ownsExecutor = ownsExecutor;
 	}
 
-	/** A pool of {@code threads} daemon threads named {@code name-1}, {@code name-2}..., shut down by {@link #close()}. */
+	/**
+	 * A pool of {@code threads} daemon threads named {@code name-1}, {@code name-2}..., shut down by {@link #close()}.
+	 *
+	 * @param name    the prefix of the threads' names
+	 * @param threads how many threads, and slots, the pool has; at least 1
+	 * @return a pool that owns its executor
+	 */
 	public static FairWorkers newPool(String name, int threads) {
 		Objects.requireNonNull(name, "name");
 		if (threads < 1) {
@@ -82,25 +88,43 @@ public final class FairWorkers implements AutoCloseable {
 		return new FairWorkers(Executors.newFixedThreadPool(threads, factory), threads, true);
 	}
 
-	/** The scheduler through which {@code client}'s tasks take their turns. */
+	/**
+	 * The scheduler through which {@code client}'s tasks take their turns.
+	 *
+	 * @param client the client whose queue the scheduler's tasks join
+	 * @return a scheduler for that client's tasks
+	 */
 	public Scheduler forClient(String client) {
 		Objects.requireNonNull(client, "client");
 		return new ClientScheduler(client);
 	}
 
-	/** The most tasks that run at once. */
+	/**
+	 * The most tasks that run at once.
+	 *
+	 * @return the number of slots
+	 */
 	public int slots() {
 		return slots;
 	}
 
-	/** Tasks running now. */
+	/**
+	 * Tasks running now.
+	 *
+	 * @return how many slots are taken, over every client
+	 */
 	public int running() {
 		synchronized (lock) {
 			return running;
 		}
 	}
 
-	/** Tasks of {@code client} running now. */
+	/**
+	 * Tasks of {@code client} running now.
+	 *
+	 * @param client the client
+	 * @return how many of its tasks hold a slot; 0 for a client the pool does not know
+	 */
 	public int running(String client) {
 		synchronized (lock) {
 			Lane lane = lanes.get(client);
@@ -108,7 +132,12 @@ public final class FairWorkers implements AutoCloseable {
 		}
 	}
 
-	/** Tasks of {@code client} waiting for a slot now (disposed ones not yet reached included). */
+	/**
+	 * Tasks of {@code client} waiting for a slot now (disposed ones not yet reached included).
+	 *
+	 * @param client the client
+	 * @return the length of its queue; 0 for a client the pool does not know
+	 */
 	public int waiting(String client) {
 		synchronized (lock) {
 			Lane lane = lanes.get(client);

@@ -117,7 +117,14 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 		return Mono.fromSupplier(() -> decide(client, plan));
 	}
 
-	/** The decision, taken synchronously (it never waits). */
+	/**
+	 * The decision, taken synchronously (it never waits). A request that finds the client table
+	 * full is decided on the shared budget of its address prefix.
+	 *
+	 * @param client who the request counts against ({@code key:...} or {@code ip:...})
+	 * @param plan   the client's plan, whose quotas decide
+	 * @return whether the request is admitted, with what is left of each quota
+	 */
 	public Admission decide(String client, Plan plan) {
 		Objects.requireNonNull(client, "client");
 		Objects.requireNonNull(plan, "plan");
@@ -137,12 +144,20 @@ public final class InMemoryClientLimiter implements ClientLimiter {
 		return admission;
 	}
 
-	/** How many clients are tracked now (overflow budgets not counted). */
+	/**
+	 * How many clients are tracked now (overflow budgets not counted).
+	 *
+	 * @return the entries of the client table: at most {@code maxClients} addresses, plus the API keys in use
+	 */
 	public int clients() {
 		return clients.size.get();
 	}
 
-	/** How many address prefixes have an overflow budget now. */
+	/**
+	 * How many address prefixes have an overflow budget now.
+	 *
+	 * @return the number of overflow budgets, after expired ones are cleaned up
+	 */
 	public int overflowBudgets() {
 		overflow.cleanUp();
 		return (int) overflow.estimatedSize();

@@ -25,7 +25,11 @@ public interface LimitMetrics {
 			this.tag = tag;
 		}
 
-		/** The value of the {@code reason} tag. */
+		/**
+		 * The value of the {@code reason} tag.
+		 *
+		 * @return the tag value, e.g. {@code too-many-streams}
+		 */
 		public String tag() {
 			return tag;
 		}
@@ -44,13 +48,21 @@ public interface LimitMetrics {
 			this.tag = tag;
 		}
 
-		/** The value of the {@code reason} tag. */
+		/**
+		 * The value of the {@code reason} tag.
+		 *
+		 * @return the tag value, e.g. {@code idle-timeout}
+		 */
 		public String tag() {
 			return tag;
 		}
 	}
 
-	/** A request was refused for {@code reason}. */
+	/**
+	 * A request was refused for {@code reason}.
+	 *
+	 * @param reason why it was refused
+	 */
 	void refused(Refusal reason);
 
 	/** A request was decided on the shared budget of its address prefix because the client table was full. */
@@ -59,10 +71,18 @@ public interface LimitMetrics {
 	/** A connection was closed at once because its address had as many open as allowed. */
 	void connectionRefused();
 
-	/** The server closed a connection for {@code reason}. */
+	/**
+	 * The server closed a connection for {@code reason}.
+	 *
+	 * @param reason which timeout closed it
+	 */
 	void connectionClosed(Closure reason);
 
-	/** Metrics that report nothing. */
+	/**
+	 * Metrics that report nothing.
+	 *
+	 * @return the shared no-op instance
+	 */
 	static LimitMetrics noop() {
 		return NoopLimitMetrics.INSTANCE;
 	}

@@ -72,7 +72,12 @@ public final class MicrometerLimitMetrics implements LimitMetrics {
 				.register(registry);
 	}
 
-	/** Binds the gauge of the clients the in-memory limiter tracks. */
+	/**
+	 * Binds the gauge of the clients the in-memory limiter tracks.
+	 *
+	 * @param clients reads the number of tracked clients; called at each scrape
+	 * @return this, to bind more
+	 */
 	public MicrometerLimitMetrics limiterClients(IntSupplier clients) {
 		Objects.requireNonNull(clients, "clients");
 		Gauge.builder(LIMITER_CLIENTS, clients::getAsInt)
@@ -82,7 +87,12 @@ public final class MicrometerLimitMetrics implements LimitMetrics {
 		return this;
 	}
 
-	/** Binds the gauge of open connections. */
+	/**
+	 * Binds the gauge of open connections.
+	 *
+	 * @param connections reads the number of open connections; called at each scrape
+	 * @return this, to bind more
+	 */
 	public MicrometerLimitMetrics openConnections(IntSupplier connections) {
 		Objects.requireNonNull(connections, "connections");
 		Gauge.builder(OPEN_CONNECTIONS, connections::getAsInt)

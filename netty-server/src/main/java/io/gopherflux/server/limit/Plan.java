@@ -26,12 +26,29 @@ public record Plan(String name, List<Quota> quotas, Limit streamRate, int maxStr
 
 	private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,31}");
 
-	/** A plan allowing {@value #DEFAULT_MAX_WORKERS} workers per stream. */
+	/**
+	 * A plan allowing {@value #DEFAULT_MAX_WORKERS} workers per stream.
+	 *
+	 * @param name       the plan's name: a lower-case letter, then up to 31 lower-case letters or digits
+	 * @param quotas     the request tiers, at least one, with distinct names
+	 * @param streamRate the element rate cap of each stream, positive; {@link Limit#INF} for none
+	 * @param maxStreams the most concurrent streams per client, at least 1
+	 * @throws IllegalArgumentException naming the bad field
+	 */
 	public Plan(String name, List<Quota> quotas, Limit streamRate, int maxStreams) {
 		this(name, quotas, streamRate, maxStreams, DEFAULT_MAX_WORKERS);
 	}
 
-	/** @throws IllegalArgumentException naming the bad field */
+	/**
+	 * Validates the plan and copies its quotas.
+	 *
+	 * @param name       the plan's name: a lower-case letter, then up to 31 lower-case letters or digits
+	 * @param quotas     the request tiers, at least one, with distinct names
+	 * @param streamRate the element rate cap of each stream, positive; {@link Limit#INF} for none
+	 * @param maxStreams the most concurrent streams per client, at least 1
+	 * @param maxWorkers the most workers a fanned-out stream of this plan may ask for, at least 1
+	 * @throws IllegalArgumentException naming the bad field
+	 */
 	public Plan {
 		Objects.requireNonNull(name, "name");
 		Objects.requireNonNull(quotas, "quotas");
@@ -64,34 +81,60 @@ public record Plan(String name, List<Quota> quotas, Limit streamRate, int maxStr
 	/**
 	 * The anonymous default: 10 requests a second, 100 a minute, streams of at most 100 elements a
 	 * second, 4 at once, each fanning out to at most 4 workers.
+	 *
+	 * @return the {@code free} plan
 	 */
 	public static Plan free() {
 		return new Plan("free", List.of(Quota.parse("per-second:10/1s"), Quota.parse("per-minute:100/1m")),
 				Limit.of(100), 4, DEFAULT_MAX_WORKERS);
 	}
 
-	/** The paying default: 100 requests a second, 3,000 a minute, 10,000 elements a second, 32 streams, 16 workers. */
+	/**
+	 * The paying default: 100 requests a second, 3,000 a minute, 10,000 elements a second, 32 streams, 16 workers.
+	 *
+	 * @return the {@code paid} plan
+	 */
 	public static Plan paid() {
 		return new Plan("paid", List.of(Quota.parse("per-second:100/1s"), Quota.parse("per-minute:3000/1m")),
 				Limit.of(10_000), 32, 16);
 	}
 
-	/** The same plan with other quotas. */
+	/**
+	 * The same plan with other quotas.
+	 *
+	 * @param quotas the request tiers, at least one, with distinct names
+	 * @return a copy with {@code quotas} changed
+	 */
 	public Plan withQuotas(List<Quota> quotas) {
 		return new Plan(name, quotas, streamRate, maxStreams, maxWorkers);
 	}
 
-	/** The same plan with another stream rate cap. */
+	/**
+	 * The same plan with another stream rate cap.
+	 *
+	 * @param streamRate the element rate cap of each stream, positive; {@link Limit#INF} for none
+	 * @return a copy with {@code streamRate} changed
+	 */
 	public Plan withStreamRate(Limit streamRate) {
 		return new Plan(name, quotas, streamRate, maxStreams, maxWorkers);
 	}
 
-	/** The same plan with another cap on concurrent streams. */
+	/**
+	 * The same plan with another cap on concurrent streams.
+	 *
+	 * @param maxStreams the most concurrent streams per client, at least 1
+	 * @return a copy with {@code maxStreams} changed
+	 */
 	public Plan withMaxStreams(int maxStreams) {
 		return new Plan(name, quotas, streamRate, maxStreams, maxWorkers);
 	}
 
-	/** The same plan with another cap on the workers of one stream. */
+	/**
+	 * The same plan with another cap on the workers of one stream.
+	 *
+	 * @param maxWorkers the most workers a fanned-out stream may ask for, at least 1
+	 * @return a copy with {@code maxWorkers} changed
+	 */
 	public Plan withMaxWorkers(int maxWorkers) {
 		return new Plan(name, quotas, streamRate, maxStreams, maxWorkers);
 	}

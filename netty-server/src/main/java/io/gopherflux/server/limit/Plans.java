@@ -14,7 +14,15 @@ import java.util.Objects;
  */
 public record Plans(Map<String, Plan> plans, String defaultPlan, Map<String, String> apiKeys) {
 
-	/** @throws IllegalArgumentException if the default plan or an API key's plan is not among the plans */
+	/**
+	 * Copies the maps and checks that every plan they name exists.
+	 *
+	 * @param plans       the plans by name, each filed under its own name; their order is kept
+	 * @param defaultPlan the name of the plan of clients without a known API key
+	 * @param apiKeys     API key → plan name
+	 * @throws IllegalArgumentException if the default plan or an API key's plan is not among the plans,
+	 *                                  or a plan is filed under another name than its own
+	 */
 	public Plans {
 		plans = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(plans, "plans")));
 		Objects.requireNonNull(defaultPlan, "defaultPlan");
@@ -35,7 +43,11 @@ public record Plans(Map<String, Plan> plans, String defaultPlan, Map<String, Str
 		}
 	}
 
-	/** The built-in plans: {@link Plan#free()} for everyone, {@link Plan#paid()} for no key yet. */
+	/**
+	 * The built-in plans: {@link Plan#free()} for everyone, {@link Plan#paid()} for no key yet.
+	 *
+	 * @return the default plans, with no API keys
+	 */
 	public static Plans defaults() {
 		Map<String, Plan> plans = new LinkedHashMap<>();
 		plans.put("free", Plan.free());
@@ -43,7 +55,12 @@ public record Plans(Map<String, Plan> plans, String defaultPlan, Map<String, Str
 		return new Plans(plans, "free", Map.of());
 	}
 
-	/** The plan of a request carrying {@code apiKey} (null for none). */
+	/**
+	 * The plan of a request carrying {@code apiKey} (null for none).
+	 *
+	 * @param apiKey the request's API key, or null
+	 * @return the key's plan, or the default plan for no key or a key not listed
+	 */
 	public Plan planFor(String apiKey) {
 		String name = apiKey == null ? null : apiKeys.get(apiKey);
 		return plans.get(name == null ? defaultPlan : name);

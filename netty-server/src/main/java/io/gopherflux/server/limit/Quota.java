@@ -23,7 +23,14 @@ public record Quota(String name, int quota, Duration window) {
 	private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 	private static final Pattern SPEC = Pattern.compile("([^:]+):(\\d{1,9})/(.+)");
 
-	/** @throws IllegalArgumentException naming the bad field */
+	/**
+	 * Validates the tier.
+	 *
+	 * @param name   the policy name: a lower-case letter, then up to 31 lower-case letters, digits or {@code -}
+	 * @param quota  requests allowed per window, at least 1
+	 * @param window the window, a whole number of seconds, at least 1 s
+	 * @throws IllegalArgumentException naming the bad field
+	 */
 	public Quota {
 		Objects.requireNonNull(name, "name");
 		Objects.requireNonNull(window, "window");
@@ -43,6 +50,8 @@ public record Quota(String name, int quota, Duration window) {
 	/**
 	 * Parses {@code name:quota/window}, e.g. {@code per-second:10/1s} or {@code per-minute:100/1m}.
 	 *
+	 * @param spec the tier as written in a {@code plan.NAME} option
+	 * @return the quota it describes
 	 * @throws IllegalArgumentException saying what is wrong with {@code spec}
 	 */
 	public static Quota parse(String spec) {
@@ -54,12 +63,20 @@ public record Quota(String name, int quota, Duration window) {
 		return new Quota(m.group(1), Integer.parseInt(m.group(2)), Durations.parse(m.group(3)));
 	}
 
-	/** The window in seconds, as the header fields state it. */
+	/**
+	 * The window in seconds, as the header fields state it.
+	 *
+	 * @return the window's length in whole seconds
+	 */
 	public long windowSeconds() {
 		return window.toSeconds();
 	}
 
-	/** The token bucket that enforces this quota: {@code quota} tokens, refilled over the window. */
+	/**
+	 * The token bucket that enforces this quota: {@code quota} tokens, refilled over the window.
+	 *
+	 * @return the limiter tier of the same name
+	 */
 	public Tier tier() {
 		return Tier.of(name, Limit.per(quota, window), quota);
 	}

@@ -68,7 +68,11 @@ public final class RedisClientLimiter implements ClientLimiter {
 		return new Admission(false, reservation.delay(), remaining, plan);
 	}
 
-	/** Whether Redis is answering now (if not, the failure policy decides). */
+	/**
+	 * Whether Redis is answering now (if not, the failure policy decides).
+	 *
+	 * @return true while Redis answers
+	 */
 	public boolean available() {
 		return limiters.available();
 	}
