@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import io.netty.buffer.ByteBuf;
 import io.gopherflux.server.internal.http.Json;
+import io.gopherflux.server.internal.http.MediaRanges;
 
 /**
  * How a stream is framed on the wire: Server-Sent Events or newline-delimited JSON. Every element
@@ -143,8 +144,8 @@ public enum StreamFormat {
 		if (accept == null || accept.replace(',', ' ').isBlank()) {
 			return NDJSON;
 		}
-		double[] sse = preference(accept, "text", "event-stream");
-		double[] ndjson = preference(accept, "application", "x-ndjson");
+		double[] sse = MediaRanges.preference(accept, "text", "event-stream");
+		double[] ndjson = MediaRanges.preference(accept, "application", "x-ndjson");
 		if (sse[0] <= 0 && ndjson[0] <= 0) {
 			throw new ProblemException(Problem.of(406, "not-acceptable", "Not acceptable",
 					"this endpoint streams text/event-stream or application/x-ndjson; Accept allows neither: '"
@@ -154,54 +155,5 @@ public enum StreamFormat {
 			return sse[0] > ndjson[0] ? SSE : NDJSON;
 		}
 		return sse[1] > ndjson[1] ? SSE : NDJSON;
-	}
-
-	/** {quality, specificity} of the most specific media range of {@code accept} that matches the type. */
-	private static double[] preference(String accept, String type, String subtype) {
-		double quality = 0;
-		int specificity = -1;
-		for (String range : accept.split(",")) {
-			// A limit of -1 keeps empty parts: ";".split(";") would be an empty array.
-			String[] parts = range.split(";", -1);
-			String[] media = parts[0].trim().toLowerCase(Locale.ROOT).split("/", 2);
-			if (media.length != 2) {
-				continue;
-			}
-			int matched;
-			if (media[0].equals(type) && media[1].equals(subtype)) {
-				matched = 2;
-			}
-			else if (media[0].equals(type) && media[1].equals("*")) {
-				matched = 1;
-			}
-			else if (media[0].equals("*") && media[1].equals("*")) {
-				matched = 0;
-			}
-			else {
-				continue;
-			}
-			if (matched > specificity) {
-				specificity = matched;
-				quality = quality(parts);
-			}
-		}
-		return new double[] {quality, specificity};
-	}
-
-	private static double quality(String[] parts) {
-		for (int i = 1; i < parts.length; i++) {
-			String p = parts[i].trim();
-			// ABNF literals are case-insensitive: "Q=0.5" is a weight too (RFC 9110 §12.4.2).
-			if (p.regionMatches(true, 0, "q=", 0, 2)) {
-				try {
-					double q = Double.parseDouble(p.substring(2));
-					return q >= 0 && q <= 1 ? q : 1;
-				}
-				catch (NumberFormatException e) {
-					return 1;
-				}
-			}
-		}
-		return 1;
 	}
 }

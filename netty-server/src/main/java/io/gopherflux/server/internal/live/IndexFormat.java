@@ -1,9 +1,8 @@
 package io.gopherflux.server.internal.live;
 
-import java.util.Locale;
-
 import io.gopherflux.server.http.Problem;
 import io.gopherflux.server.http.ProblemException;
+import io.gopherflux.server.internal.http.MediaRanges;
 
 /**
  * What {@code GET /} answers with: the JSON list of endpoints, or the live page for a browser.
@@ -42,8 +41,8 @@ public enum IndexFormat {
 		if (accept == null || accept.replace(',', ' ').isBlank()) {
 			return JSON;
 		}
-		double[] html = preference(accept, "text", "html");
-		double[] json = preference(accept, "application", "json");
+		double[] html = MediaRanges.preference(accept, "text", "html");
+		double[] json = MediaRanges.preference(accept, "application", "json");
 		if (html[0] <= 0 && json[0] <= 0) {
 			throw new ProblemException(Problem.of(406, "not-acceptable", "Not acceptable",
 					"/ answers application/json or text/html; Accept allows neither: '" + accept + "'"));
@@ -52,52 +51,5 @@ public enum IndexFormat {
 			return html[0] > json[0] ? HTML : JSON;
 		}
 		return html[1] > json[1] ? HTML : JSON;
-	}
-
-	/** {quality, specificity} of the most specific range of {@code accept} that matches the type; quality 0 if none. */
-	private static double[] preference(String accept, String type, String subtype) {
-		double quality = 0;
-		int specificity = -1;
-		for (String range : accept.split(",")) {
-			String[] parts = range.split(";", -1);
-			String[] media = parts[0].trim().toLowerCase(Locale.ROOT).split("/", 2);
-			if (media.length != 2) {
-				continue;
-			}
-			int matched;
-			if (media[0].equals(type) && media[1].equals(subtype)) {
-				matched = 2;
-			}
-			else if (media[0].equals(type) && media[1].equals("*")) {
-				matched = 1;
-			}
-			else if (media[0].equals("*") && media[1].equals("*")) {
-				matched = 0;
-			}
-			else {
-				continue;
-			}
-			if (matched > specificity) {
-				specificity = matched;
-				quality = quality(parts);
-			}
-		}
-		return new double[] {quality, specificity};
-	}
-
-	private static double quality(String[] parts) {
-		for (int i = 1; i < parts.length; i++) {
-			String p = parts[i].trim();
-			if (p.regionMatches(true, 0, "q=", 0, 2)) {
-				try {
-					double q = Double.parseDouble(p.substring(2));
-					return q >= 0 && q <= 1 ? q : 1;
-				}
-				catch (NumberFormatException e) {
-					return 1;
-				}
-			}
-		}
-		return 1;
 	}
 }
