@@ -124,7 +124,6 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 		Objects.requireNonNull(server, "server");
 		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
 		return server
-				.idleTimeout(config.connections().idleTimeout())
 				.doOnChannelInit((observer, channel, remote) -> {
 					// The guard's request counter after the conformance check, as in GopherfluxServer.
 					HttpConformance.install(observer, channel, remote);

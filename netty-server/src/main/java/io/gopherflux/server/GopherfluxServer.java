@@ -40,8 +40,8 @@ import reactor.util.Loggers;
  * shutdown that stops accepting, lets open streams finish for the drain timeout, then ends those
  * still open with a final {@code shutdown} event. A conformance check guards the HTTP/1.1 rules
  * Reactor Netty leaves open. Connections are bounded by the
- * {@link io.gopherflux.server.limit.ConnectionLimits}: Reactor Netty's idle and request timeouts,
- * and a connection guard for the header-read timeout and the cap per address.
+ * {@link io.gopherflux.server.limit.ConnectionLimits}: a connection guard runs the header-read
+ * and idle timeouts and caps the connections per address.
  * <p>
  * {@code main} reads the configuration from flags and the environment (see {@link ServerConfig}),
  * exits with status 2 and one line per bad value if it is wrong, and shuts down gracefully on
@@ -138,7 +138,6 @@ public final class GopherfluxServer implements AutoCloseable {
 					.host(config.host())
 					.port(config.port())
 					.channelGroup(channels)
-					.idleTimeout(config.connections().idleTimeout())
 					.doOnChannelInit((observer, channel, remote) -> {
 						// The guard's request counter goes after the conformance check: a request refused
 						// there is answered and its connection closed without any route, or the guard, seeing it.

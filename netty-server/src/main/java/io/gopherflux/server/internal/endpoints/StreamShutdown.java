@@ -1,10 +1,6 @@
 package io.gopherflux.server.internal.endpoints;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import io.gopherflux.server.internal.http.FluxWriteBatches;
 
 /**
  * The end of every open stream at once, for a shutdown whose drain timeout has passed: each
@@ -23,19 +19,15 @@ public final class StreamShutdown {
 		}
 	};
 
-	private final Sinks.Empty<Void> ending = Sinks.empty();
+	private final FluxWriteBatches.Cut<Object> cut = new FluxWriteBatches.Cut<>(SHUTDOWN);
 
-	/** {@code items} until the shutdown, then {@link #SHUTDOWN}; {@code items} as they are if they end first. */
-	Flux<Object> endable(Flux<Object> items) {
-		return Flux.defer(() -> {
-			AtomicBoolean cut = new AtomicBoolean();
-			return items.takeUntilOther(ending.asMono().doOnTerminate(() -> cut.set(true)))
-					.concatWith(Mono.fromSupplier(() -> cut.get() ? SHUTDOWN : null));
-		});
+	/** What a stream's write batches are given so that {@link #end()} reaches them. */
+	FluxWriteBatches.Cut<Object> cut() {
+		return cut;
 	}
 
 	/** Ends every open stream, and every stream started from now on, with a {@code shutdown} event. */
 	public void end() {
-		ending.tryEmitEmpty();
+		cut.cut();
 	}
 }

@@ -2,6 +2,8 @@ package io.gopherflux.server.internal.http;
 
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -40,6 +42,12 @@ import reactor.util.context.Context;
  * pending batch released; cancellation releases every buffer not yet handed downstream. With a
  * continuation executor, a turn of the loop collects at most {@value #BATCHES_PER_TURN} batches,
  * then passes the loop (and the ownership of its work counter) to a task of that executor.
+ * <p>
+ * With a {@link Cut}, the stream can be ended early from any thread: at the cut, upstream is
+ * cancelled, the elements it already delivered are encoded, then the cut's last element, and the
+ * stream completes once that batch is emitted. A stream that has completed by then is left as it
+ * is; one subscribed after the cut sends only the last element. Done in the drain loop rather than
+ * by {@code takeUntilOther} and {@code concatWith}, whose serialisation cost every element.
  *
  * @param <T> the element type
  */
@@ -57,6 +65,37 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		void encode(T value, ByteBuf out);
 	}
 
+	/**
+	 * Ends every stream of the batchers that share it with a last element (a server's shutdown
+	 * event): the streams register while they run, so {@link #cut()} reaches each.
+	 *
+	 * @param <T> the element type
+	 */
+	public static final class Cut<T> {
+
+		final T last;
+		final Set<WriteBatchesSubscriber<T>> open = ConcurrentHashMap.newKeySet();
+		volatile boolean cut;
+
+		/** @param last the element each stream ends with when cut */
+		public Cut(T last) {
+			this.last = Objects.requireNonNull(last, "last");
+		}
+
+		/** Ends every stream open now, and every one subscribed from now on, with the last element. */
+		public void cut() {
+			cut = true;
+			for (WriteBatchesSubscriber<T> subscriber : open) {
+				subscriber.cut();
+			}
+		}
+
+		/** The streams open now. */
+		int open() {
+			return open.size();
+		}
+	}
+
 	/** Batches collected synchronously in one turn before the drain hands the thread back. */
 	static final int BATCHES_PER_TURN = 16;
 
@@ -64,6 +103,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	final ByteBufAllocator allocator;
 	final int batchElements;
 	final Executor continuation;
+	final Cut<T> cut;
 
 	/**
 	 * @param source        the elements
@@ -74,7 +114,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	 */
 	public FluxWriteBatches(Flux<? extends T> source, Encoder<? super T> encoder, ByteBufAllocator allocator,
 			int batchElements) {
-		this(source, encoder, allocator, batchElements, null);
+		this(source, encoder, allocator, batchElements, null, null);
 	}
 
 	/**
@@ -84,11 +124,13 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	 * that the other connections on it get their turn and a client's disconnect is seen).
 	 *
 	 * @param continuation where the drain continues after a full turn, or null to never yield
+	 * @param cut          what can end the stream early, or null for nothing
 	 */
 	public FluxWriteBatches(Flux<? extends T> source, Encoder<? super T> encoder, ByteBufAllocator allocator,
-			int batchElements, Executor continuation) {
+			int batchElements, Executor continuation, Cut<T> cut) {
 		super(source);
 		this.continuation = continuation;
+		this.cut = cut;
 		this.encoder = Objects.requireNonNull(encoder, "encoder");
 		this.allocator = Objects.requireNonNull(allocator, "allocator");
 		if (batchElements < 1) {
@@ -100,8 +142,8 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	@Override
 	@SuppressWarnings("unchecked")
 	public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
-		source.subscribe(new WriteBatchesSubscriber<>(actual, (Encoder<Object>) encoder, allocator, batchElements,
-				continuation));
+		source.subscribe(new WriteBatchesSubscriber<>(actual, (Encoder<T>) encoder, allocator, batchElements,
+				continuation, cut));
 	}
 
 	@Override
@@ -126,6 +168,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		final ByteBufAllocator allocator;
 		final int batchElements;
 		final Executor continuation;
+		final Cut<T> cuts;
 
 		/** Elements that arrived outside a request call; made on the first such element (short synchronous streams never need one). */
 		volatile Queue<T> queue;
@@ -150,6 +193,10 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		volatile boolean done;
 		Throwable error;
 		volatile boolean cancelled;
+		/** Set by {@link Cut#cut()}: end with the cut's last element. */
+		volatile boolean cut;
+		/** Drain loop only: upstream was cancelled by the cut and the last element encoded. */
+		boolean cutDone;
 
 		volatile long requested;
 		@SuppressWarnings("rawtypes")
@@ -162,8 +209,9 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				AtomicIntegerFieldUpdater.newUpdater(WriteBatchesSubscriber.class, "wip");
 
 		WriteBatchesSubscriber(CoreSubscriber<? super ByteBuf> actual, Encoder<T> encoder,
-				ByteBufAllocator allocator, int batchElements, Executor continuation) {
+				ByteBufAllocator allocator, int batchElements, Executor continuation, Cut<T> cuts) {
 			this.continuation = continuation;
+			this.cuts = cuts;
 			this.actual = actual;
 			this.encoder = encoder;
 			this.allocator = allocator;
@@ -179,6 +227,13 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		public void onSubscribe(Subscription s) {
 			if (Operators.validate(this.s, s)) {
 				this.s = s;
+				if (cuts != null) {
+					// Registered before reading the flag: a cut either sees this stream or is seen by it.
+					cuts.open.add(this);
+					if (cuts.cut) {
+						cut = true;
+					}
+				}
 				actual.onSubscribe(this);
 			}
 		}
@@ -252,9 +307,15 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 			}
 			cancelled = true;
 			s.cancel();
+			unregister();
 			if (WIP.getAndIncrement(this) == 0) {
 				discard();
 			}
+		}
+
+		void cut() {
+			cut = true;
+			drain();
 		}
 
 		void drain() {
@@ -272,13 +333,19 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				for (;;) {
 					if (cancelled) {
 						discard();
+						unregister();
 						return;
 					}
-					boolean d = done;
-					if (d && error != null) {
+					boolean d = done || cutDone;
+					if (d && !cutDone && error != null) {
 						discard();
+						unregister();
 						actual.onError(error);
 						return;
+					}
+					if (!d && cut) {
+						endWithLast();
+						continue;
 					}
 					ByteBuf batch = pending;
 					if (batch != null) {
@@ -290,13 +357,16 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 						actual.onNext(batch);
 						continue;
 					}
-					Queue<T> q = queue;
+					Queue<T> q = cutDone ? null : queue;
 					T t = q == null ? null : q.poll();
 					if (t != null) {
 						encodeQueued(q, t);
 						continue;
 					}
 					if (d) {
+						// After a cut, whatever upstream sent before it saw the cancel is not written.
+						discard();
+						unregister();
 						actual.onComplete();
 						return;
 					}
@@ -361,6 +431,41 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 			}
 			pending = batch;
 			lastBatchBytes = nextCapacity(batch);
+		}
+
+		/**
+		 * The cut: cancels upstream, then encodes what it delivered before and the last element
+		 * after whatever batch is pending, and the stream ends once that is emitted.
+		 */
+		void endWithLast() {
+			cutDone = true;
+			s.cancel();
+			ByteBuf batch = pending != null ? pending : allocator.ioBuffer(lastBatchBytes);
+			pending = null;
+			try {
+				Queue<T> q = queue;
+				T t;
+				while (q != null && (t = q.poll()) != null) {
+					encoder.encode(t, batch);
+				}
+				encoder.encode(cuts.last, batch);
+			}
+			catch (Throwable e) {
+				batch.release();
+				cutDone = false;
+				if (error == null) {
+					error = Operators.onOperatorError(e, actual.currentContext());
+				}
+				done = true;
+				return;
+			}
+			pending = batch;
+		}
+
+		void unregister() {
+			if (cuts != null) {
+				cuts.open.remove(this);
+			}
 		}
 
 		/** Requests the next elements; those delivered during the call come back as one batch. */

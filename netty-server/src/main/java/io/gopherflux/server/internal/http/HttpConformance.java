@@ -2,9 +2,7 @@ package io.gopherflux.server.internal.http;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Iterator;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -55,8 +53,15 @@ public final class HttpConformance extends ChannelDuplexHandler {
 	/** The handler's name in the channel pipeline. */
 	public static final String NAME = "gopherflux.httpConformance";
 
-	/** An IP literal in brackets, or a registered name / IPv4 address, then an optional port. */
-	private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~%!$&'()*+,;=-]*)(:[0-9]*)?");
+	/** The characters of a registered name or IPv4 address (RFC 3986's reg-name, percent signs included). */
+	private static final boolean[] NAME_CHARS = new boolean[128];
+
+	static {
+		for (char c : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~%!$&'()*+,;=-".toCharArray()) {
+			NAME_CHARS[c] = true;
+		}
+	}
+
 	private static final int MAX_DETAIL = 200;
 
 	/** Requests passed on whose responses are not yet complete. */
@@ -117,29 +122,70 @@ public final class HttpConformance extends ChannelDuplexHandler {
 		if (version.minorVersion() > 1) {
 			request.setProtocolVersion(HttpVersion.HTTP_1_1);
 		}
-		List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-		if (hosts.size() > 1) {
-			return Problem.of(400, "bad-host", "Bad Host field", "the request has " + hosts.size()
+		// Read without a list or a regex: this runs on every request.
+		Iterator<String> hosts = request.headers().valueStringIterator(HttpHeaderNames.HOST);
+		if (!hosts.hasNext()) {
+			return request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+					? Problem.of(400, "bad-host", "Bad Host field", "an HTTP/1.1 request must have a Host field")
+					: null;
+		}
+		String host = hosts.next();
+		if (hosts.hasNext()) {
+			int count = 2;
+			for (hosts.next(); hosts.hasNext(); hosts.next()) {
+				count++;
+			}
+			return Problem.of(400, "bad-host", "Bad Host field", "the request has " + count
 					+ " Host fields; send exactly one");
 		}
-		if (hosts.isEmpty() && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-			return Problem.of(400, "bad-host", "Bad Host field", "an HTTP/1.1 request must have a Host field");
-		}
-		if (hosts.size() == 1 && !validHost(hosts.get(0))) {
+		if (!validHost(host)) {
 			return Problem.of(400, "bad-host", "Bad Host field", "the Host field must be a host name or address "
 					+ "with an optional port");
 		}
 		return null;
 	}
 
-	/** {@code host[:port]} with a port, when given, from 0 to 65535. */
-	private static boolean validHost(String host) {
-		Matcher m = HOST.matcher(host);
-		if (!m.matches()) {
+	/**
+	 * {@code host[:port]}: an IP literal in brackets or a registered name (possibly empty), then
+	 * optionally a colon and a port of one to five digits up to 65535.
+	 */
+	static boolean validHost(String host) {
+		int n = host.length();
+		int i = 0;
+		if (n > 0 && host.charAt(0) == '[') {
+			i = 1;
+			while (i < n && isLiteralChar(host.charAt(i))) {
+				i++;
+			}
+			if (i == 1 || i == n || host.charAt(i) != ']') {
+				return false;
+			}
+			i++;
+		}
+		else {
+			while (i < n && host.charAt(i) < 128 && NAME_CHARS[host.charAt(i)]) {
+				i++;
+			}
+		}
+		if (i == n) {
+			return true;
+		}
+		if (host.charAt(i) != ':' || n - i - 1 < 1 || n - i - 1 > 5) {
 			return false;
 		}
-		String port = m.group(2);
-		return port == null || (port.length() > 1 && port.length() <= 6 && Integer.parseInt(port.substring(1)) <= 65_535);
+		int port = 0;
+		for (i++; i < n; i++) {
+			char c = host.charAt(i);
+			if (c < '0' || c > '9') {
+				return false;
+			}
+			port = port * 10 + (c - '0');
+		}
+		return port <= 65_535;
+	}
+
+	private static boolean isLiteralChar(char c) {
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
 	}
 
 	/** The problem of a request the decoder could not read. */

@@ -18,12 +18,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
@@ -34,11 +36,10 @@ import io.gopherflux.server.limit.LimitMetrics;
 
 /**
  * What a client can hold open without sending requests, bounded per connection: installed on
- * every new connection by {@code HttpServer.doOnChannelInit(guard::install)}, beside Reactor
- * Netty's own {@code idleTimeout} (silence between requests), which the server sets from the same
- * {@link ConnectionLimits}. Reactor Netty's {@code requestTimeout} is not used: it adds and removes a
- * timer handler on every request, which cost 40-60% more CPU per 10-element response, and the
- * header-read timer and the unread-body rule below already cover what it would.
+ * every new connection by {@code HttpServer.doOnChannelInit(guard::install)}. Reactor Netty's
+ * {@code idleTimeout} and {@code requestTimeout} are not used: each adds and removes a timer
+ * handler on every request of a kept-alive connection, which together cost about half again the
+ * CPU of a 10-element response; one re-arming check per connection covers both.
  * <ul>
  * <li><b>Connections per address</b>: a connection beyond
  * {@link ConnectionLimits#maxConnectionsPerAddress()} from one address (one IPv6 /64) is closed
@@ -46,17 +47,19 @@ import io.gopherflux.server.limit.LimitMetrics;
  * their address.</li>
  * <li><b>Header-read timeout</b>: a request head must arrive in full within
  * {@link ConnectionLimits#headerReadTimeout()}, counted from the connection's start for its first
- * request and from the first byte of each later one. Reactor Netty's idle timeout restarts on
- * every byte, so a client that drips a header a byte at a time (slowloris) would hold the
- * connection for ever without this; this one does not restart.</li>
+ * request and from the first byte of each later one. It does not restart on every byte, so a
+ * client that drips a header a byte at a time (slowloris) cannot hold the connection.</li>
+ * <li><b>Idle timeout</b>: a kept-alive connection may stay silent between the end of a response
+ * (its last byte handed to the socket) and the first byte of the next request for
+ * {@link ConnectionLimits#idleTimeout()}.</li>
  * <li><b>Unread bodies</b>: a response that ends before its request's body has come in full closes
  * the connection (no endpoint reads a body), rather than leave Reactor Netty waiting for the rest,
  * which a client could drip for ever.</li>
  * </ul>
  * While a response is being sent (a stream, however long) neither timeout runs: the connection is
- * busy, not idle. The closures are counted in {@link LimitMetrics}, Reactor Netty's idle closures
- * among them, and not logged: a head cut short by a closed connection is dropped quietly, so that
- * clients do not set the volume of the log.
+ * busy, not idle. The closures are counted in {@link LimitMetrics} and not logged: a head cut
+ * short by a closed connection is dropped quietly, so that clients do not set the volume of the
+ * log.
  */
 public final class ConnectionGuard {
 
@@ -98,7 +101,7 @@ public final class ConnectionGuard {
 		ChannelPipeline pipeline = channel.pipeline();
 		pipeline.addFirst(CAP, new Cap());
 		if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-			HeadTimer timer = new HeadTimer(limits.headerReadTimeout().toNanos());
+			ConnectionTimer timer = new ConnectionTimer(limits.headerReadTimeout().toNanos(), limits.idleTimeout().toNanos());
 			pipeline.addBefore(NettyPipeline.HttpCodec, HEAD_BYTES, new HeadBytes(timer));
 			String decoded = pipeline.get(HttpConformance.NAME) != null ? HttpConformance.NAME : NettyPipeline.HttpCodec;
 			pipeline.addAfter(decoded, HEAD_REQUESTS, new HeadRequests(timer));
@@ -194,23 +197,31 @@ public final class ConnectionGuard {
 	}
 
 	/**
-	 * The header-read timer of one connection, shared by the handler before the codec (which sees
-	 * bytes arrive) and the one after it (which sees whole request heads, and responses end). Only
-	 * ever touched on the connection's event loop.
+	 * The header-read and idle clocks of one connection, shared by the handler before the codec
+	 * (which sees bytes arrive) and the one after it (which sees whole request heads, and responses
+	 * end). Only ever touched on the connection's event loop.
 	 * <p>
-	 * A kept-alive connection serves many heads in one timeout, so the clock is one scheduled check
-	 * per connection, not one per request: a head records when it began, and the check, when it
-	 * comes, closes the connection if a head has been in progress for the whole timeout, waits again
-	 * for the rest of it if one began since, and lapses if none is in progress (the next head arms it).
+	 * A kept-alive connection serves many requests in one timeout, so the clock is one scheduled
+	 * check per connection, not one per request. At most one deadline runs at a time: the head's
+	 * (from the first byte of a request until its head is read) or the idle one (from the end of a
+	 * response until the next byte). The check, when it comes, closes the connection if the running
+	 * deadline has passed, waits again for the rest of it (never longer than the shorter timeout, so
+	 * that a deadline that starts meanwhile is not missed), and lapses if none runs: a request is in
+	 * progress, and the next deadline to start arms it again.
 	 */
-	private final class HeadTimer {
+	private final class ConnectionTimer {
 
-		static final long NO_HEAD = Long.MIN_VALUE;
+		static final long NONE = Long.MIN_VALUE;
 
-		final long timeoutNanos;
+		final long headNanos;
+		final long idleNanos;
+		/** The longest a check waits: a deadline that starts while one is pending is at least this far away. */
+		final long maxWaitNanos;
 		ScheduledFuture<?> check;
-		/** When the head being read began, or {@link #NO_HEAD}. */
-		long headBegan = NO_HEAD;
+		/** When the head being read began, or {@link #NONE}. */
+		long headBegan = NONE;
+		/** When the connection fell silent after a response, or {@link #NONE}. */
+		long idleSince = NONE;
 		/** Requests whose head has come and whose response has not ended. */
 		int inProgress;
 		/** Bytes came while a request was in progress, and no head since: part of the next one. */
@@ -218,21 +229,27 @@ public final class ConnectionGuard {
 		/** The last request's body has not come in full. */
 		boolean bodyPending;
 
-		HeadTimer(long timeoutNanos) {
-			this.timeoutNanos = timeoutNanos;
+		ConnectionTimer(long headNanos, long idleNanos) {
+			this.headNanos = headNanos;
+			this.idleNanos = idleNanos;
+			this.maxWaitNanos = Math.min(headNanos, idleNanos);
 		}
 
-		void start(ChannelHandlerContext ctx) {
-			if (headBegan == NO_HEAD) {
+		void headStarted(ChannelHandlerContext ctx) {
+			if (headBegan == NONE) {
 				headBegan = System.nanoTime();
 			}
-			if (check == null && ctx.channel().isActive()) {
-				arm(ctx, timeoutNanos);
-			}
+			idleSince = NONE;
+			armIfNone(ctx);
 		}
 
-		void stop() {
-			headBegan = NO_HEAD;
+		void headRead() {
+			headBegan = NONE;
+		}
+
+		void idleStarted(ChannelHandlerContext ctx) {
+			idleSince = System.nanoTime();
+			armIfNone(ctx);
 		}
 
 		void cancel() {
@@ -242,21 +259,41 @@ public final class ConnectionGuard {
 			}
 		}
 
+		private void armIfNone(ChannelHandlerContext ctx) {
+			if (check == null && ctx.channel().isActive()) {
+				arm(ctx, maxWaitNanos);
+			}
+		}
+
 		private void arm(ChannelHandlerContext ctx, long delayNanos) {
-			check = ctx.executor().schedule(() -> expire(ctx), delayNanos, TimeUnit.NANOSECONDS);
+			check = ctx.executor().schedule(() -> expire(ctx), Math.min(delayNanos, maxWaitNanos), TimeUnit.NANOSECONDS);
 		}
 
 		private void expire(ChannelHandlerContext ctx) {
 			check = null;
-			if (headBegan == NO_HEAD || inProgress > 0 || !ctx.channel().isActive()) {
+			if (inProgress > 0 || !ctx.channel().isActive()) {
 				return;
 			}
-			long left = timeoutNanos - (System.nanoTime() - headBegan);
-			if (left > 0) {
-				arm(ctx, left);
+			long now = System.nanoTime();
+			if (headBegan != NONE) {
+				expire(ctx, headNanos - (now - headBegan), LimitMetrics.Closure.HEADER_READ_TIMEOUT);
+			}
+			else if (idleSince != NONE) {
+				ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
+				if (unsent != null && unsent.totalPendingWriteBytes() > 0) {
+					// The last response is still going out to a slow reader: busy, not idle.
+					idleSince = now;
+				}
+				expire(ctx, idleNanos - (now - idleSince), LimitMetrics.Closure.IDLE_TIMEOUT);
+			}
+		}
+
+		private void expire(ChannelHandlerContext ctx, long leftNanos, LimitMetrics.Closure closure) {
+			if (leftNanos > 0) {
+				arm(ctx, leftNanos);
 				return;
 			}
-			metrics.connectionClosed(LimitMetrics.Closure.HEADER_READ_TIMEOUT);
+			metrics.connectionClosed(closure);
 			ctx.close();
 		}
 	}
@@ -264,15 +301,15 @@ public final class ConnectionGuard {
 	/** Before the codec: the first byte of a request starts the clock (a new connection starts it at once). */
 	private static final class HeadBytes extends ChannelInboundHandlerAdapter {
 
-		final HeadTimer timer;
+		final ConnectionTimer timer;
 
-		HeadBytes(HeadTimer timer) {
+		HeadBytes(ConnectionTimer timer) {
 			this.timer = timer;
 		}
 
 		@Override
 		public void channelActive(ChannelHandlerContext ctx) {
-			timer.start(ctx);
+			timer.headStarted(ctx);
 			ctx.fireChannelActive();
 		}
 
@@ -280,7 +317,7 @@ public final class ConnectionGuard {
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
 				if (timer.inProgress == 0) {
-					timer.start(ctx);
+					timer.headStarted(ctx);
 				}
 				else {
 					timer.nextHeadBegun = true;
@@ -296,12 +333,15 @@ public final class ConnectionGuard {
 		}
 	}
 
-	/** After the codec: a whole head stops the clock; the end of its response lets the next one start it. */
+	/**
+	 * After the codec: a whole head stops the clock; the end of its response starts the idle clock,
+	 * or the next head's when its bytes have begun.
+	 */
 	private final class HeadRequests extends ChannelDuplexHandler {
 
-		final HeadTimer timer;
+		final ConnectionTimer timer;
 
-		HeadRequests(HeadTimer timer) {
+		HeadRequests(ConnectionTimer timer) {
 			this.timer = timer;
 		}
 
@@ -314,7 +354,7 @@ public final class ConnectionGuard {
 					ReferenceCountUtil.release(msg);
 					return;
 				}
-				timer.stop();
+				timer.headRead();
 				timer.inProgress++;
 				timer.nextHeadBegun = false;
 				timer.bodyPending = !(msg instanceof LastHttpContent);
@@ -327,13 +367,19 @@ public final class ConnectionGuard {
 
 		@Override
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-			if (!(msg instanceof LastHttpContent)) {
+			if (!(msg instanceof LastHttpContent) || (msg instanceof HttpResponse response
+					&& response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
 				ctx.write(msg, promise);
 				return;
 			}
-			if (timer.inProgress > 0 && --timer.inProgress == 0 && timer.nextHeadBegun) {
-				timer.nextHeadBegun = false;
-				timer.start(ctx);
+			if (timer.inProgress > 0 && --timer.inProgress == 0) {
+				if (timer.nextHeadBegun) {
+					timer.nextHeadBegun = false;
+					timer.headStarted(ctx);
+				}
+				else {
+					timer.idleStarted(ctx);
+				}
 			}
 			if (timer.bodyPending) {
 				// Answered before its body came in full (no endpoint reads one): Reactor Netty would wait for
@@ -352,13 +398,5 @@ public final class ConnectionGuard {
 			ctx.write(msg, promise);
 		}
 
-		@Override
-		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-			// Reactor Netty's idle-timeout handler closes the connection, then passes its event on.
-			if (evt instanceof IdleStateEvent) {
-				metrics.connectionClosed(LimitMetrics.Closure.IDLE_TIMEOUT);
-			}
-			ctx.fireUserEventTriggered(evt);
-		}
 	}
 }

@@ -1,34 +1,43 @@
 package io.gopherflux.server.internal.endpoints;
 
+import java.nio.charset.StandardCharsets;
+
+import io.gopherflux.server.internal.http.FluxWriteBatches;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
-import reactor.test.subscriber.TestSubscriber;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class StreamShutdownTest {
 
-	@Test
-	void aStreamThatEndsFirstEndsAsItIs() {
-		StreamShutdown shutdown = new StreamShutdown();
+	/** A stream's batches as the server builds them, each element its name and a ';'. */
+	static Flux<String> batches(StreamShutdown shutdown, Flux<Object> elements) {
+		return new FluxWriteBatches<>(elements, (item, out) -> out.writeCharSequence(item + ";", StandardCharsets.US_ASCII),
+				UnpooledByteBufAllocator.DEFAULT, 8, null, shutdown.cut())
+				.map(StreamShutdownTest::textAndRelease);
+	}
 
-		StepVerifier.create(shutdown.endable(Flux.just("a", "b")))
-				.expectNext("a", "b")
-				.verifyComplete();
+	static String textAndRelease(ByteBuf batch) {
+		try {
+			return batch.toString(StandardCharsets.US_ASCII);
+		}
+		finally {
+			batch.release();
+		}
 	}
 
 	@Test
-	void theEndCancelsTheStreamAndAppendsTheShutdownEvent() {
+	void theEndCancelsAnOpenStreamAndEndsItWithTheShutdownEvent() {
 		StreamShutdown shutdown = new StreamShutdown();
 		TestPublisher<Object> elements = TestPublisher.create();
 
-		StepVerifier.create(shutdown.endable(elements.flux()))
+		StepVerifier.create(batches(shutdown, elements.flux()))
 				.then(() -> elements.next("a"))
-				.expectNext("a")
+				.expectNext("a;")
 				.then(shutdown::end)
-				.expectNext(StreamShutdown.SHUTDOWN)
+				.expectNext("shutdown;")
 				.verifyComplete();
 		elements.assertCancelled();
 	}
@@ -39,37 +48,9 @@ class StreamShutdownTest {
 		shutdown.end();
 		TestPublisher<Object> elements = TestPublisher.create();
 
-		StepVerifier.create(shutdown.endable(elements.flux()))
-				.expectNext(StreamShutdown.SHUTDOWN)
+		StepVerifier.create(batches(shutdown, elements.flux()))
+				.expectNext("shutdown;")
 				.verifyComplete();
 		elements.assertWasNotRequested();
-	}
-
-	@Test
-	void theShutdownEventWaitsForDemand() {
-		StreamShutdown shutdown = new StreamShutdown();
-		TestPublisher<Object> elements = TestPublisher.create();
-		TestSubscriber<Object> subscriber = TestSubscriber.builder().initialRequest(1).build();
-		shutdown.endable(elements.flux()).subscribe(subscriber);
-
-		elements.next("a");
-		shutdown.end();
-
-		assertThat(subscriber.getReceivedOnNext()).containsExactly("a");
-		assertThat(subscriber.isTerminated()).isFalse();
-		subscriber.request(1);
-		assertThat(subscriber.getReceivedOnNext()).containsExactly("a", StreamShutdown.SHUTDOWN);
-		assertThat(subscriber.isTerminatedComplete()).isTrue();
-	}
-
-	@Test
-	void cancellingCancelsTheStream() {
-		StreamShutdown shutdown = new StreamShutdown();
-		TestPublisher<Object> elements = TestPublisher.create();
-
-		StepVerifier.create(shutdown.endable(elements.flux()))
-				.thenCancel()
-				.verify();
-		elements.assertCancelled();
 	}
 }

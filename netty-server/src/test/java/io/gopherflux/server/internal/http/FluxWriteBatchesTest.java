@@ -581,6 +581,126 @@ class FluxWriteBatchesTest {
 		allocator.assertAllReleased();
 	}
 
+	/** Cut streams end with -1. */
+	FluxWriteBatches<Integer> cuttable(Publisher<Integer> source, FluxWriteBatches.Cut<Integer> cut) {
+		return new FluxWriteBatches<>(Flux.from(source), DECIMAL, allocator, 4, null, cut);
+	}
+
+	@Test
+	void aCutNeedsItsLastElement() {
+		assertThatNullPointerException().isThrownBy(() -> new FluxWriteBatches.Cut<Integer>(null))
+				.withMessage("last");
+	}
+
+	@Test
+	void aStreamThatEndsBeforeTheCutEndsAsItIs() {
+		FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
+		BatchRecorder recorder = subscribe(cuttable(Flux.just(1, 2), cut), 10);
+		cut.cut();
+
+		assertThat(recorder.joined()).isEqualTo("1;2;");
+		assertThat(recorder.completed).isTrue();
+		assertThat(cut.open()).as("a finished stream is no longer reached by a cut").isZero();
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void theCutCancelsTheStreamAndEndsItWithTheLastElement() {
+		FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
+		TestPublisher<Integer> source = TestPublisher.create();
+		BatchRecorder recorder = subscribe(cuttable(source, cut), 10);
+		source.next(1);
+		assertThat(cut.open()).isOne();
+
+		cut.cut();
+
+		source.assertCancelled();
+		assertThat(recorder.joined()).isEqualTo("1;-1;");
+		assertThat(recorder.completed).isTrue();
+		assertThat(recorder.violated).isFalse();
+		assertThat(cut.open()).isZero();
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void elementsDeliveredBeforeTheCutAreWrittenBeforeTheLastOneAndThoseAfterItAreNot() {
+		FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
+		TestPublisher<Integer> source = TestPublisher.createNoncompliant(TestPublisher.Violation.CLEANUP_ON_TERMINATE);
+		BatchRecorder recorder = subscribe(cuttable(source, cut), 0);
+		recorder.request(1);
+		source.next(1, 2, 3);
+
+		cut.cut();
+		// A source that has not seen the cancel yet: what it sends now is not written.
+		source.next(4);
+		recorder.request(5);
+
+		assertThat(recorder.joined()).isEqualTo("1;2;3;-1;");
+		assertThat(recorder.completed).isTrue();
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void aStreamSubscribedAfterTheCutSendsOnlyTheLastElement() {
+		FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
+		cut.cut();
+		TestPublisher<Integer> source = TestPublisher.create();
+
+		StepVerifier.create(cuttable(source, cut).map(FluxWriteBatchesTest::textAndRelease))
+				.expectNext("-1;")
+				.verifyComplete();
+		source.assertWasNotRequested();
+		assertThat(cut.open()).isZero();
+	}
+
+	@Test
+	void theLastElementWaitsForDemand() {
+		FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
+		TestPublisher<Integer> source = TestPublisher.create();
+		BatchRecorder recorder = subscribe(cuttable(source, cut), 1);
+		source.next(1);
+		assertThat(recorder.joined()).isEqualTo("1;");
+
+		cut.cut();
+		assertThat(recorder.completed).isFalse();
+		recorder.request(1);
+
+		assertThat(recorder.joined()).isEqualTo("1;-1;");
+		assertThat(recorder.completed).isTrue();
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void cancellingCancelsTheStreamAndLeavesTheCut() {
+		FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
+		TestPublisher<Integer> source = TestPublisher.create();
+		BatchRecorder recorder = subscribe(cuttable(source, cut), 1);
+
+		recorder.cancel();
+
+		source.assertCancelled();
+		assertThat(cut.open()).isZero();
+		cut.cut();
+		assertThat(recorder.batches).isEmpty();
+	}
+
+	@Test
+	void aCutRacingTheStreamEndsItOnceWithNothingLost() {
+		for (int i = 0; i < 2_000; i++) {
+			FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
+			TestPublisher<Integer> source = TestPublisher.create();
+			BatchRecorder recorder = subscribe(cuttable(source, cut), Long.MAX_VALUE);
+			RaceTestUtils.race(() -> source.next(1, 2, 3).complete(), cut::cut);
+
+			assertThat(recorder.completed).isTrue();
+			assertThat(recorder.violated).isFalse();
+			assertThat(recorder.joined()).as("the elements in order, then the last one only if the cut came first")
+					.isIn("1;2;3;", "-1;", "1;-1;", "1;2;-1;", "1;2;3;-1;");
+			assertThat(cut.open()).isZero();
+			allocator.assertAllReleased();
+		}
+	}
+
 	@Test
 	void aCancelledSubscriptionSaysSo() {
 		TestPublisher<Integer> source = TestPublisher.create();

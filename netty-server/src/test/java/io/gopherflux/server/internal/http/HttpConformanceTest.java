@@ -100,8 +100,14 @@ class HttpConformanceTest {
 		assertThat(HttpConformance.check(request(HttpVersion.HTTP_1_1)).detail()).contains("must have a Host");
 		assertThat(HttpConformance.check(request(HttpVersion.HTTP_1_1, "a", "a")).detail()).contains("2 Host fields");
 		assertThat(HttpConformance.check(request(HttpVersion.HTTP_1_0, "a", "b")).kind()).isEqualTo("bad-host");
-		for (String bad : List.of("a b", "a/b", "u@a", "a:x", "a:65536", "a:", "::1", "a:1:2", "[::1")) {
+		assertThat(HttpConformance.check(request(HttpVersion.HTTP_1_1, "a", "a", "a")).detail()).contains("3 Host fields");
+		for (String bad : List.of("a b", "a/b", "u@a", "a:x", "a:65536", "a:", "::1", "a:1:2", "[::1", "[]", "[::1]x",
+				"[::g]", "a:123456", "a:-1", "é")) {
 			assertThat(HttpConformance.check(request(HttpVersion.HTTP_1_1, bad))).as(bad).isNotNull();
+		}
+		for (String good : List.of("a", "localhost:8080", "127.0.0.1:65535", "[::1]", "[::1]:0", "[::FFFF:1.2.3.4]:443",
+				"x.example.com", "a-b_c~%20!$&'()*+,;=:00080")) {
+			assertThat(HttpConformance.check(request(HttpVersion.HTTP_1_1, good))).as(good).isNull();
 		}
 	}
 
