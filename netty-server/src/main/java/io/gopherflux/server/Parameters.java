@@ -40,6 +40,7 @@ public final class Parameters {
 	}
 
 	private final Map<String, Declared> declared = new LinkedHashMap<>();
+	private volatile Set<String> names;
 	private String summary = "";
 
 	Parameters() {
@@ -155,6 +156,7 @@ public final class Parameters {
 
 	private Parameters add(Declared parameter) {
 		Objects.requireNonNull(parameter.name(), "name");
+		names = null;
 		if (declared.putIfAbsent(parameter.name(), parameter) != null) {
 			throw new IllegalArgumentException("parameter " + parameter.name() + " is declared twice");
 		}
@@ -166,9 +168,13 @@ public final class Parameters {
 		return summary;
 	}
 
-	/** The names declared. */
+	/** The names declared, sorted; kept between calls, since every request asks. */
 	Set<String> names() {
-		return Collections.unmodifiableSet(new TreeSet<>(declared.keySet()));
+		Set<String> sorted = names;
+		if (sorted == null) {
+			names = sorted = Collections.unmodifiableSet(new TreeSet<>(declared.keySet()));
+		}
+		return sorted;
 	}
 
 	/**

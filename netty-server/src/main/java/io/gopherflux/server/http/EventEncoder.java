@@ -87,7 +87,7 @@ public interface EventEncoder<T> {
 
 			@Override
 			public void writeJson(N value, ByteBuf out) {
-				out.writeBytes(prefix);
+				Json.writeBytes(out, prefix);
 				Json.writeLong(out, value.longValue());
 				out.writeByte('}');
 			}

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.DefaultSerializerProvider;
 import io.netty.buffer.ByteBuf;
+import io.gopherflux.server.internal.http.Json;
 
 /**
  * Elements written by Jackson's streaming generator straight into the write batch's
@@ -158,7 +159,7 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 
 		@Override
 		public void write(byte[] bytes, int offset, int length) {
-			out.writeBytes(bytes, offset, length);
+			Json.writeBytes(out, bytes, offset, length);
 		}
 	}
 }

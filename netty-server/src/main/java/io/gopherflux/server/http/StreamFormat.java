@@ -70,15 +70,17 @@ public enum StreamFormat {
 	 */
 	public void begin(ByteBuf out, byte[] eventName, long id) {
 		if (this == SSE && id != EventEncoder.NO_ID) {
-			out.writeBytes(ID);
+			Json.writeBytes(out, ID);
 			Json.writeLong(out, id);
 			out.writeByte('\n');
 		}
 		if (this == SSE) {
 			if (eventName != null) {
-				out.writeBytes(EVENT).writeBytes(eventName).writeByte('\n');
+				Json.writeBytes(out, EVENT);
+				Json.writeBytes(out, eventName);
+				out.writeByte('\n');
 			}
-			out.writeBytes(DATA);
+			Json.writeBytes(out, DATA);
 		}
 	}
 
@@ -98,7 +100,7 @@ public enum StreamFormat {
 					throw new IllegalArgumentException("an event ID may not hold a line break or NUL: '" + id + "'");
 				}
 			}
-			out.writeBytes(ID);
+			Json.writeBytes(out, ID);
 			out.writeCharSequence(id, StandardCharsets.UTF_8);
 			out.writeByte('\n');
 		}
@@ -112,7 +114,7 @@ public enum StreamFormat {
 	 */
 	public void end(ByteBuf out) {
 		if (this == SSE) {
-			out.writeBytes(END_EVENT);
+			Json.writeBytes(out, END_EVENT);
 		}
 		else {
 			out.writeByte('\n');

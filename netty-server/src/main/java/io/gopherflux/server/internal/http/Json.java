@@ -1,8 +1,12 @@
 package io.gopherflux.server.internal.http;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
 
@@ -14,6 +18,10 @@ import io.netty.buffer.ByteBuf;
 public final class Json {
 
 	private static final byte[] DIGITS = "0123456789".getBytes(StandardCharsets.US_ASCII);
+	/** The longest run {@link #writeBytes(ByteBuf, byte[])} copies by words rather than by {@code ByteBuf.writeBytes}. */
+	static final int SHORT_RUN = 128;
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+	private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 	private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
 
 	private Json() {
@@ -92,6 +100,38 @@ public final class Json {
 			}
 		}
 		out.append('"');
+	}
+
+	/**
+	 * Writes {@code bytes} into {@code out}. A short run is copied eight bytes at a time:
+	 * {@code ByteBuf.writeBytes(byte[])} on Netty's adaptive buffers goes through an NIO buffer per
+	 * call, which costs more than the copy itself for the few bytes of an event's fields.
+	 */
+	public static void writeBytes(ByteBuf out, byte[] bytes) {
+		writeBytes(out, bytes, 0, bytes.length);
+	}
+
+	/** Writes {@code length} bytes of {@code bytes} from {@code offset} into {@code out}, as {@link #writeBytes(ByteBuf, byte[])}. */
+	public static void writeBytes(ByteBuf out, byte[] bytes, int offset, int length) {
+		if (length > SHORT_RUN) {
+			out.writeBytes(bytes, offset, length);
+			return;
+		}
+		Objects.checkFromIndexSize(offset, length, bytes.length);
+		out.ensureWritable(length);
+		int at = out.writerIndex();
+		int i = 0;
+		for (; i + Long.BYTES <= length; i += Long.BYTES) {
+			out.setLong(at + i, (long) LONGS.get(bytes, offset + i));
+		}
+		if (i + Integer.BYTES <= length) {
+			out.setInt(at + i, (int) INTS.get(bytes, offset + i));
+			i += Integer.BYTES;
+		}
+		for (; i < length; i++) {
+			out.setByte(at + i, bytes[offset + i]);
+		}
+		out.writerIndex(at + length);
 	}
 
 	/** Writes {@code value} in decimal ASCII into {@code out}, without allocating. */

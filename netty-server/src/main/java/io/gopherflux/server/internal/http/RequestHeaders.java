@@ -1,5 +1,6 @@
 package io.gopherflux.server.internal.http;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,16 +28,22 @@ public final class RequestHeaders {
 	public static String single(HttpHeaders headers, String name) {
 		Objects.requireNonNull(headers, "headers");
 		Objects.requireNonNull(name, "name");
-		List<String> values = headers.getAll(name);
-		if (values.isEmpty()) {
+		// An iterator, not getAll's list: this runs for several fields per request. (It visits the
+		// values latest first, which does not matter here; a list field's order does, see list().)
+		Iterator<String> values = headers.valueStringIterator(name);
+		if (!values.hasNext()) {
 			return null;
 		}
-		String first = values.get(0);
-		for (String value : values) {
-			if (!value.equals(first)) {
-				throw ProblemException.badParameter(name, name + " is sent " + values.size()
-						+ " times with different values; send it once");
-			}
+		String first = values.next();
+		int count = 1;
+		boolean differ = false;
+		while (values.hasNext()) {
+			count++;
+			differ |= !values.next().equals(first);
+		}
+		if (differ) {
+			throw ProblemException.badParameter(name, name + " is sent " + count
+					+ " times with different values; send it once");
 		}
 		return first;
 	}

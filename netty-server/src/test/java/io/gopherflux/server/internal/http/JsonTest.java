@@ -8,13 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JsonTest {
 
@@ -47,6 +53,44 @@ class JsonTest {
 		finally {
 			out.release();
 		}
+	}
+
+	@Test
+	void writeBytesCopiesEveryLengthAndOffsetExactlyIntoEveryKindOfBuffer() {
+		byte[] source = new byte[Json.SHORT_RUN + 20];
+		for (int i = 0; i < source.length; i++) {
+			source[i] = (byte) (i * 7 + 3);
+		}
+		for (ByteBufAllocator allocator : List.of(UnpooledByteBufAllocator.DEFAULT, PooledByteBufAllocator.DEFAULT,
+				new AdaptiveByteBufAllocator())) {
+			for (int offset = 0; offset < 3; offset++) {
+				for (int length = 0; offset + length <= source.length; length++) {
+					ByteBuf out = allocator.ioBuffer(1);
+					try {
+						out.writeByte('>');
+						Json.writeBytes(out, source, offset, length);
+						out.writeByte('<');
+
+						byte[] expected = new byte[length + 2];
+						expected[0] = '>';
+						System.arraycopy(source, offset, expected, 1, length);
+						expected[length + 1] = '<';
+						assertThat(ByteBufUtil.getBytes(out)).as("%s, offset %d, length %d", allocator, offset, length)
+								.isEqualTo(expected);
+					}
+					finally {
+						out.release();
+					}
+				}
+			}
+		}
+	}
+
+	@Test
+	void writeBytesRefusesARangeOutsideTheArray() {
+		ByteBuf out = Unpooled.buffer();
+		assertThatThrownBy(() -> Json.writeBytes(out, new byte[4], 2, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+		assertThat(out.writerIndex()).isZero();
 	}
 
 	@Test
