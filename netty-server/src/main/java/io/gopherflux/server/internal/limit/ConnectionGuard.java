@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gopherflux.server.internal.http.HttpConformance;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -228,6 +230,10 @@ public final class ConnectionGuard {
 		boolean nextHeadBegun;
 		/** The last request's body has not come in full. */
 		boolean bodyPending;
+		/** The bytes of a read are being decoded (and requests answered) now. */
+		boolean reading;
+		/** A response ended during this read before its request's body came: check once the read is decoded. */
+		boolean bodyCheckDue;
 
 		ConnectionTimer(long headNanos, long idleNanos) {
 			this.headNanos = headNanos;
@@ -323,7 +329,20 @@ public final class ConnectionGuard {
 					timer.nextHeadBegun = true;
 				}
 			}
-			ctx.fireChannelRead(msg);
+			timer.reading = true;
+			try {
+				ctx.fireChannelRead(msg);
+			}
+			finally {
+				timer.reading = false;
+			}
+			if (timer.bodyCheckDue) {
+				timer.bodyCheckDue = false;
+				if (timer.bodyPending && timer.inProgress == 0) {
+					// After what was written so far: the response goes out in full, then the connection closes.
+					ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+				}
+			}
 		}
 
 		@Override
@@ -386,12 +405,17 @@ public final class ConnectionGuard {
 				// the rest to keep the connection, and a client dripping it would hold the connection for ever.
 				// Checked again once the bytes read so far are decoded: a response written while its request
 				// is being read (a GET's empty body comes right after its head) is not cut short.
+				if (timer.reading) {
+					timer.bodyCheckDue = true;
+					ctx.write(msg, promise);
+					return;
+				}
 				ChannelPromise written = promise.unvoid();
-				written.addListener(future -> ctx.executor().execute(() -> {
+				written.addListener(future -> {
 					if (timer.bodyPending && timer.inProgress == 0) {
 						ctx.channel().close();
 					}
-				}));
+				});
 				ctx.write(msg, written);
 				return;
 			}
