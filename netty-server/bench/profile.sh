@@ -8,6 +8,10 @@
 #
 #   netty-server/bench/profile.sh [--counts=10,1000] [--seconds=20] [--warmup=30] [--connections=64]
 #       [--event=cpu] [--out=docs/flamegraphs] [--stacks=/tmp/gopherflux-stacks] [--jvm-opts='...'] [--no-build]
+#       [--stream=integers|records]
+#
+# --stream=records profiles RecordsServer.java's user stream (records written by Jackson) instead of
+# the built-in integers; the files are then named records-count-N.
 #
 # --event=cpu needs perf events; where the kernel refuses them use --event=itimer. Frames narrower than
 # 0.1% of the samples are left out of the HTML so that each file stays small.
@@ -24,6 +28,7 @@ out=docs/flamegraphs
 stacks=/tmp/gopherflux-stacks
 jvm_opts=
 build=true
+stream=integers
 profiler_version=4.1
 for arg in "$@"; do
 	case "$arg" in
@@ -36,6 +41,7 @@ for arg in "$@"; do
 		--stacks=*) stacks=${arg#*=} ;;
 		--jvm-opts=*) jvm_opts=${arg#*=} ;;
 		--no-build) build=false ;;
+		--stream=*) stream=${arg#*=} ;;
 		--help|-h) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*) echo "unknown argument '$arg' (see --help)" >&2; exit 2 ;;
 	esac
@@ -43,6 +49,7 @@ done
 [[ $counts =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "--counts is a comma-separated list of whole numbers" >&2; exit 2; }
 [[ $seconds =~ ^[0-9]+$ && $warmup =~ ^[0-9]+$ && $seconds -le 120 && $warmup -le 120 ]] \
 	|| { echo "--seconds and --warmup are whole numbers up to 120" >&2; exit 2; }
+[[ $stream =~ ^(integers|records)$ ]] || { echo "--stream is integers or records" >&2; exit 2; }
 [[ $event =~ ^(cpu|itimer|ctimer|wall)$ ]] || { echo "--event is cpu, itimer, ctimer or wall" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
@@ -71,11 +78,14 @@ lib=$work/libasyncProfiler.so
 
 port=$(free_port)
 # shellcheck disable=SC2086
+main=io.gopherflux.server.GopherfluxServer
+[ "$stream" = records ] && main=$PWD/netty-server/bench/RecordsServer.java
+# shellcheck disable=SC2086
 java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints $jvm_opts -cp "$cp" \
-	io.gopherflux.server.GopherfluxServer "${GF_BENCH_FLAGS[@]}" --port="$port" >"$work/server.log" 2>&1 &
+	"$main" "${GF_BENCH_FLAGS[@]}" --port="$port" >"$work/server.log" 2>&1 &
 server=$!
 pids+=("$server")
-url="http://127.0.0.1:$port/streams/integers?format=ndjson&count="
+url="http://127.0.0.1:$port/streams/$stream?format=ndjson&count="
 wait_up "${url}1" "$server" "$work/server.log"
 
 # async-profiler takes its commands as the option string of a dynamically loaded agent; the quotes
@@ -99,10 +109,10 @@ for count in "${count_list[@]}"; do
 	wrk -t1 -c"$connections" -d"$warmup"s "$url$count" >/dev/null
 	profiler "start,event=$event,interval=1ms"
 	rps=$(wrk -t1 -c"$connections" -d"$seconds"s "$url$count" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')
-	base=$out/integers-count-$count
+	base=$out/$stream-count-$count
 	profiler "dump,file=$work/count-$count.collapsed"
-	profiler "stop,file=$base.html,minwidth=0.1,title=gopherflux /streams/integers?count=$count (wrk -t1 -c$connections; $rps req/s; $event; commit $commit)"
-	cp "$work/count-$count.collapsed" "$stacks/integers-count-$count.collapsed.txt"
-	echo "  $rps req/s during the profile; wrote $base.html ($(du -k "$base.html" | cut -f1) KB) and $stacks/integers-count-$count.collapsed.txt"
+	profiler "stop,file=$base.html,minwidth=0.1,title=gopherflux /streams/$stream?count=$count (wrk -t1 -c$connections; $rps req/s; $event; commit $commit)"
+	cp "$work/count-$count.collapsed" "$stacks/$stream-count-$count.collapsed.txt"
+	echo "  $rps req/s during the profile; wrote $base.html ($(du -k "$base.html" | cut -f1) KB) and $stacks/$stream-count-$count.collapsed.txt"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
