@@ -54,8 +54,10 @@ trap 'exit 130' INT TERM
 bench_classpath "$build"
 javac -d "$work/classes" -cp "$cp" netty-server/bench/IdleStreams.java
 port=$(free_port)
+# A capacity measure, not an attack: the cap of 256 connections per address would stop the ramp at
+# 8 x 256 streams (and then refuse the /health check too).
 java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -cp "$cp" io.gopherflux.server.GopherfluxServer "${GF_BENCH_FLAGS[@]}" \
-	--port="$port" >"$work/server.log" 2>&1 &
+	--max-connections-per-address=1000000 --port="$port" >"$work/server.log" 2>&1 &
 server=$!
 pids+=("$server")
 wait_up "http://127.0.0.1:$port/health" "$server" "$work/server.log"

@@ -3,6 +3,7 @@ package io.gopherflux.server.http;
 import java.util.Objects;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -13,10 +14,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <li>{@link #json()}: any record or POJO, written by Jackson's streaming generator straight into
  * the write batch's {@code ByteBuf}, with the SSE event name and ID as functions of the element.
  * Jackson ({@code com.fasterxml.jackson.core:jackson-databind} 2.x) is an optional dependency of
- * the server: add it to use these.</li>
+ * the server: add it to use these (and {@code jackson-module-blackbird} for faster default
+ * mappers).</li>
  * </ul>
  */
 public final class Encoders {
+
+	static final String BLACKBIRD = "com.fasterxml.jackson.module.blackbird.BlackbirdModule";
 
 	private Encoders() {
 	}
@@ -36,6 +40,23 @@ public final class Encoders {
 	}
 
 	/**
+	 * A plain {@link ObjectMapper}, with Jackson's Blackbird module when the application has it
+	 * ({@code com.fasterxml.jackson.module:jackson-module-blackbird}): it reads properties through
+	 * generated lambdas instead of reflection, which took about a tenth of a record's encoding time.
+	 */
+	static ObjectMapper defaultMapper() {
+		ObjectMapper mapper = new ObjectMapper();
+		try {
+			Class<?> blackbird = Class.forName(BLACKBIRD, true, Encoders.class.getClassLoader());
+			mapper.registerModule((Module) blackbird.getConstructor().newInstance());
+		}
+		catch (ReflectiveOperationException | LinkageError absent) {
+			// Without it the mapper reads properties by reflection: the same JSON, a little slower.
+		}
+		return mapper;
+	}
+
+	/**
 	 * Elements as JSON by a default {@link ObjectMapper} (records and POJOs, one line each), as
 	 * plain data events without an ID; name and identify them with
 	 * {@link JsonEncoder#withEventName(Function)} and {@link JsonEncoder#withEventId(Function)}.
@@ -44,7 +65,7 @@ public final class Encoders {
 	 * @return the encoder
 	 */
 	public static <T> JsonEncoder<T> json() {
-		return JsonEncoder.of(new ObjectMapper(), null);
+		return JsonEncoder.of(defaultMapper(), null);
 	}
 
 	/**
@@ -56,7 +77,7 @@ public final class Encoders {
 	 * @return the encoder
 	 */
 	public static <T> JsonEncoder<T> json(Class<T> type) {
-		return JsonEncoder.of(new ObjectMapper(), Objects.requireNonNull(type, "type"));
+		return JsonEncoder.of(defaultMapper(), Objects.requireNonNull(type, "type"));
 	}
 
 	/**

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.DefaultSerializerProvider;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.gopherflux.server.internal.http.Json;
 
 /**
@@ -38,7 +39,7 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 	private final ObjectWriter writer;
 	private final Function<? super T, String> name;
 	private final Function<? super T, String> id;
-	private final ThreadLocal<Target> targets;
+	private final FastThreadLocal<Target> targets;
 
 	private JsonEncoder(ObjectMapper mapper, Class<T> type, Function<? super T, String> name,
 			Function<? super T, String> id) {
@@ -49,7 +50,13 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 		this.writer = type == null ? untyped : untyped.forType(type);
 		this.name = name;
 		this.id = id;
-		this.targets = ThreadLocal.withInitial(this::newTarget);
+		// Netty's thread-local: an indexed slot on the event loops that encode, not a hash lookup.
+		this.targets = new FastThreadLocal<>() {
+			@Override
+			protected Target initialValue() {
+				return newTarget();
+			}
+		};
 	}
 
 	static <T> JsonEncoder<T> of(ObjectMapper mapper, Class<T> type) {

@@ -47,6 +47,13 @@ class JsonEncoderTest {
 	}
 
 	@Test
+	void theDefaultMapperReadsPropertiesThroughBlackbirdWhenTheApplicationHasIt() {
+		assertThat(Encoders.defaultMapper().getRegisteredModuleIds()).contains(Encoders.BLACKBIRD);
+		assertThat(write(Encoders.json(Price.class), PRICE)).as("the same JSON as by reflection")
+				.isEqualTo(write(JsonEncoder.of(new ObjectMapper(), Price.class), PRICE));
+	}
+
+	@Test
 	void appendsToWhatTheBatchAlreadyHolds() {
 		ByteBuf out = Unpooled.buffer();
 		try {
