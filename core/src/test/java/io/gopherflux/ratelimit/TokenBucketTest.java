@@ -169,10 +169,14 @@ class TokenBucketTest {
 		assertThat(admitted).isLessThanOrEqualTo((int) (ideal + 1)).isGreaterThanOrEqualTo((int) (0.999 * ideal));
 	}
 
-	/** x/time/rate's TestSimultaneousRequests: 15 callers at once, limit 1, burst 5: exactly 5 allowed. */
+	/**
+	 * x/time/rate's TestSimultaneousRequests: 15 callers at once, limit 1, burst 5: exactly 5
+	 * allowed. On virtual time that does not move: on a busy machine the 15 threads can take over a
+	 * second to run, and a real clock would then refill a sixth token.
+	 */
 	@Test
 	void simultaneousRequestsGetExactlyTheBurst() throws InterruptedException {
-		TokenBucket bucket = TokenBucket.of(Limit.of(1), 5);
+		TokenBucket bucket = bucket(Limit.of(1), 5);
 		CountDownLatch start = new CountDownLatch(1);
 		CountDownLatch finished = new CountDownLatch(15);
 		AtomicInteger allowed = new AtomicInteger();
