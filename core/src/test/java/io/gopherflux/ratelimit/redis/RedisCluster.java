@@ -50,6 +50,8 @@ import org.junit.jupiter.api.Assumptions;
  * {@code redis-server --cluster-enabled yes} processes on free loopback ports (no persistence, each
  * in its own temporary directory), joined by {@code redis-cli --cluster create --cluster-replicas 1}.
  * It is cheap enough to start once per test class (a few seconds; see {@link #startDuration()}).
+ * Public, with {@link #start()} and {@link #seedUris()}, for the server module's tests, which get
+ * it from this module's test jar.
  * <p>
  * {@link #start()} returns once every node says {@code cluster_state:ok}, every slot is covered,
  * all nodes agree on who owns what and every replica is in sync with its master. The nodes count
@@ -66,7 +68,7 @@ import org.junit.jupiter.api.Assumptions;
  * the directories, also when {@link #start()} fails halfway (and a shutdown hook kills the
  * processes if the JVM exits without closing).
  */
-final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements AutoCloseable {
 
 	static final String INSTALL = "install Redis 7.0 or newer with 'sudo apt-get install redis-server' "
 			+ "(Debian/Ubuntu; redis-cli comes with it) or 'brew install redis' (macOS)";
@@ -126,7 +128,7 @@ final class RedisCluster implements AutoCloseable {
 	 * cluster is ok; or skips (fails under CI) the calling test class if the binaries are missing.
 	 * On any failure everything started so far is stopped and deleted before the error is thrown.
 	 */
-	static RedisCluster start() {
+	public static RedisCluster start() {
 		return start(MASTERS, REPLICAS_PER_MASTER);
 	}
 
@@ -412,7 +414,7 @@ final class RedisCluster implements AutoCloseable {
 	}
 
 	/** {@link #seeds()} as strings, {@code redis://127.0.0.1:port}. */
-	List<String> seedUris() {
+	public List<String> seedUris() {
 		return nodes.stream().map(n -> "redis://" + HOST + ":" + n.port).toList();
 	}
 

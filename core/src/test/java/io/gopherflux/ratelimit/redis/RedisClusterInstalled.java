@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code redis-cli} is not installed, saying how to install them; under {@code CI} it never skips,
  * so that {@link RedisCluster#start()} fails instead.
  */
-final class RedisClusterInstalled implements ExecutionCondition {
+public final class RedisClusterInstalled implements ExecutionCondition {
 
 	@Override
 	public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
