@@ -297,11 +297,23 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 		 * {@code /streams/primes}, {@code /streams/heartbeat}, {@code /streams/ward} and
 		 * {@code /replicated}.
 		 *
+		 * The ward's and the replicated requests' events are records written by Jackson, so these
+		 * need {@code com.fasterxml.jackson.core:jackson-databind} 2.x on the classpath (an optional
+		 * dependency of the server module).
+		 *
 		 * @param workers where CPU-bound stages run, shared fairly by clients (not closed by the routes)
 		 * @return this builder
+		 * @throws IllegalStateException if Jackson is not on the classpath
 		 */
 		public Builder demoStreams(FairWorkers workers) {
 			Objects.requireNonNull(workers, "workers");
+			try {
+				Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, GopherfluxRoutes.class.getClassLoader());
+			}
+			catch (ClassNotFoundException e) {
+				throw new IllegalStateException("the demo streams write the ward's and /replicated's events with Jackson: "
+						+ "add com.fasterxml.jackson.core:jackson-databind 2.x to the classpath", e);
+			}
 			IntegersEndpoint integers = new IntegersEndpoint();
 			stream("/streams/integers", IntegersEndpoint::declare, integers::open, IntegersEndpoint.ENCODER,
 					integers::resumeAfter);

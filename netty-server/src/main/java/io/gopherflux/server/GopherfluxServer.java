@@ -41,7 +41,9 @@ import reactor.util.Loggers;
  * still open with a final {@code shutdown} event. A conformance check guards the HTTP/1.1 rules
  * Reactor Netty leaves open. Connections are bounded by the
  * {@link io.gopherflux.server.limit.ConnectionLimits}: a connection guard runs the header-read
- * and idle timeouts and caps the connections per address.
+ * and idle timeouts and caps the connections per address. Its demo streams write some events with
+ * Jackson, so running it needs {@code jackson-databind} on the classpath (an optional dependency of
+ * this module, there when the module itself runs it).
  * <p>
  * {@code main} reads the configuration from flags and the environment (see {@link ServerConfig}),
  * exits with status 2 and one line per bad value if it is wrong, and shuts down gracefully on

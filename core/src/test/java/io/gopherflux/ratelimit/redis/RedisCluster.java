@@ -50,8 +50,8 @@ import org.junit.jupiter.api.Assumptions;
  * {@code redis-server --cluster-enabled yes} processes on free loopback ports (no persistence, each
  * in its own temporary directory), joined by {@code redis-cli --cluster create --cluster-replicas 1}.
  * It is cheap enough to start once per test class (a few seconds; see {@link #startDuration()}).
- * Public, with {@link #start()} and {@link #seedUris()}, for the server module's tests, which get
- * it from this module's test jar.
+ * Public, with {@link #start()} and {@link #seedUris()}, for the tests of the integration-tests
+ * module, which get it from this module's test jar.
  * <p>
  * {@link #start()} returns once every node says {@code cluster_state:ok}, every slot is covered,
  * all nodes agree on who owns what and every replica is in sync with its master. The nodes count
