@@ -129,6 +129,15 @@ class LivePageBrowserTest {
 		}
 	}
 
+	private void awaitDrawn(String what, String selector, long atLeast) {
+		try {
+			TestClient.await(PANELS_WITHIN, what, () -> count(selector) >= atLeast);
+		}
+		catch (AssertionError e) {
+			throw new AssertionError(e.getMessage() + "; " + count(selector) + " of '" + selector + "' drawn", e);
+		}
+	}
+
 	private long requests(String uri) {
 		return server.registry().find("reactor.netty.http.server.data.received.time")
 				.tag("uri", uri).tag("method", "GET").timers().stream()
@@ -152,12 +161,13 @@ class LivePageBrowserTest {
 
 		assertThat(panels.get("heartbeat")).containsEntry("state", "live");
 		assertThat(panels.get("ward").get("reason")).isIn("timeout", "error", "completed");
-		assertThat(count("#heartbeat svg line.pulse")).as("pulses drawn").isPositive();
-		assertThat(count("#heartbeat svg line.value")).as("values drawn").isPositive();
-		assertThat(count("#ward svg line.restart-timeout, #ward svg line.restart-error, #ward svg line.restart-completed"))
-				.as("restarts on the timeline").isPositive();
-		assertThat(count("#ward .log li")).as("restarts listed with their reasons").isPositive();
-		assertThat(count("#replicated svg rect.bar")).as("answers charted").isGreaterThanOrEqualTo(2);
+		// The charts are redrawn on a timer after each event, so the counts above can be ahead of them.
+		awaitDrawn("pulses drawn", "#heartbeat svg line.pulse", 1);
+		awaitDrawn("values drawn", "#heartbeat svg line.value", 1);
+		awaitDrawn("restarts on the timeline",
+				"#ward svg line.restart-timeout, #ward svg line.restart-error, #ward svg line.restart-completed", 1);
+		awaitDrawn("restarts listed with their reasons", "#ward .log li", 1);
+		awaitDrawn("answers charted", "#replicated svg rect.bar", 2);
 		assertThat(number(panels, "integers", "remaining")).as("requests left, from the RateLimit field")
 				.isBetween(0L, 20000L);
 		assertThat(panels.get("integers").get("quotaName")).isIn("per-second", "per-minute");
