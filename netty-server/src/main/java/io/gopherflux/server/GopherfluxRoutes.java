@@ -122,10 +122,15 @@ public final class GopherfluxRoutes implements Consumer<HttpServerRoutes>, AutoC
 	 */
 	public HttpServer mount(HttpServer server) {
 		Objects.requireNonNull(server, "server");
-		ConnectionGuard guard = new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics);
+		return mount(server, new ConnectionGuard(config.connections(), config.trustedProxies(), limitMetrics));
+	}
+
+	/** {@link #mount(HttpServer)} with a guard of the caller's (the runnable server reports its connections). */
+	HttpServer mount(HttpServer server, ConnectionGuard guard) {
 		return server
 				.doOnChannelInit((observer, channel, remote) -> {
-					// The guard's request counter after the conformance check, as in GopherfluxServer.
+					// The guard's request counter goes after the conformance check: a request refused there is
+					// answered and its connection closed without any route, or the guard, seeing it.
 					HttpConformance.install(observer, channel, remote);
 					guard.install(observer, channel, remote);
 				})

@@ -12,7 +12,6 @@ import io.gopherflux.ratelimit.redis.MicrometerRedisLimiterMetrics;
 import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
 import io.gopherflux.server.internal.http.Durations;
-import io.gopherflux.server.internal.http.HttpConformance;
 import io.gopherflux.server.limit.ClientLimiter;
 import io.gopherflux.server.internal.limit.ConnectionGuard;
 import io.gopherflux.server.limit.FairWorkers;
@@ -136,18 +135,11 @@ public final class GopherfluxServer implements AutoCloseable {
 					.demoStreams(workers);
 			more.accept(builder);
 			GopherfluxRoutes routes = builder.build();
-			DisposableServer server = HttpServer.create()
+			DisposableServer server = routes.mount(HttpServer.create()
 					.host(config.host())
 					.port(config.port())
 					.channelGroup(channels)
-					.doOnChannelInit((observer, channel, remote) -> {
-						// The guard's request counter goes after the conformance check: a request refused
-						// there is answered and its connection closed without any route, or the guard, seeing it.
-						HttpConformance.install(observer, channel, remote);
-						guard.install(observer, channel, remote);
-					})
-					.metrics(true, uri -> metricsUri(routes, uri))
-					.route(routes.andThen(GopherfluxRoutes.notFound()))
+					.metrics(true, uri -> metricsUri(routes, uri)), guard)
 					.bindNow();
 			return new GopherfluxServer(config, server, channels, limiter, registry, routes, workers, guard, processMeters);
 		}
