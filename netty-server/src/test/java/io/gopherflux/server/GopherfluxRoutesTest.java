@@ -255,9 +255,14 @@ class GopherfluxRoutesTest {
 		server = HttpServer.create().port(0).route(routes).bindNow();
 
 		List<Map<String, Object>> lines = TestClient.of(server.port()).get("/failing").ndjson();
+		List<SseEvent> events = TestClient.of(server.port()).get("/failing?format=sse").sse().events();
 
 		assertThat(lines).hasSize(2);
+		assertThat(lines.get(0)).containsEntry("symbol", "A");
 		assertThat(lines.get(1)).containsEntry("type", "error").containsKey("logId");
+		assertThat(events).as("the element Jackson wrote comes before the error event in the same batch")
+				.extracting(SseEvent::event).containsExactly("message", "error");
+		assertThat(events.get(0).json()).containsEntry("symbol", "A");
 	}
 
 	@Test

@@ -54,6 +54,38 @@ public interface EventEncoder<T> {
 	}
 
 	/**
+	 * Writes {@code value} as one whole event in {@code format}: by default
+	 * {@link StreamFormat#begin begin} with its name and ID, {@link #writeJson}, then
+	 * {@link StreamFormat#end end}. An encoder may keep the bytes back until {@link #finish}, which
+	 * the stream calls on the same thread before {@code out} is sent and before it writes anything
+	 * else into {@code out}; until then the stream writes nothing into {@code out} by other means.
+	 *
+	 * @param value  the element
+	 * @param format the stream's framing
+	 * @param out    where the stream's current write batch is collected
+	 */
+	default void writeEvent(T value, StreamFormat format, ByteBuf out) {
+		long id = eventId(value);
+		if (id != NO_ID) {
+			format.begin(out, eventName(value), id);
+		}
+		else {
+			format.begin(out, eventName(value), eventIdText(value));
+		}
+		writeJson(value, out);
+		format.end(out);
+	}
+
+	/**
+	 * Writes into {@code out} whatever {@link #writeEvent} kept back for it on this thread. The
+	 * default keeps nothing back.
+	 *
+	 * @param out the write batch
+	 */
+	default void finish(ByteBuf out) {
+	}
+
+	/**
 	 * Events that are one JSON object ending in a whole number: {@code jsonPrefix} then the number
 	 * then <code>}</code>, e.g. <code>{"value":</code> gives <code>{"value":42}</code>.
 	 *

@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -28,11 +29,18 @@ import io.gopherflux.server.internal.http.Json;
  * }</pre>
  * Each thread that encodes keeps one generator per encoder, pointed at the batch being written,
  * and the serializer of the element class it last saw, so an element costs its serialization only:
- * no generator, provider or serializer lookup per element.
+ * no generator, provider or serializer lookup per element. Whole events ({@link #writeEvent}) are
+ * framed by the same generator and stay in its buffer until {@link #finish}: one copy into the
+ * batch per batch, not one per element.
  *
  * @param <T> the element type
  */
 public final class JsonEncoder<T> implements EventEncoder<T> {
+
+	private static final SerializedString ID_FIELD = new SerializedString(StreamFormat.ID_FIELD);
+	private static final SerializedString EVENT_FIELD = new SerializedString(StreamFormat.EVENT_FIELD);
+	private static final SerializedString DATA_FIELD = new SerializedString(StreamFormat.DATA_FIELD);
+	private static final SerializedString END_SSE_EVENT = new SerializedString(StreamFormat.END_SSE_EVENT);
 
 	private final ObjectMapper mapper;
 	private final Class<T> type;
@@ -87,8 +95,7 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 
 	@Override
 	public byte[] eventName(T value) {
-		String event = name == null ? null : name.apply(value);
-		return event == null ? null : event.getBytes(StandardCharsets.US_ASCII);
+		return name == null ? null : targets.get().name(name.apply(value)).bytes;
 	}
 
 	@Override
@@ -99,27 +106,78 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 	@Override
 	public void writeJson(T value, ByteBuf out) {
 		Target target = targets.get();
-		target.out = out;
+		target.switchTo(out);
 		try {
-			if (value == null) {
-				target.generator.writeNull();
-			}
-			else {
-				target.serializer(value.getClass()).serialize(value, target.generator, target.provider);
-			}
+			serialize(target, value);
 			target.generator.flush();
-		}
-		catch (IOException | RuntimeException e) {
-			// The generator may hold half an element: the next one gets a fresh one.
-			targets.remove();
-			if (e instanceof IOException io) {
-				throw new UncheckedIOException("could not write " + value.getClass().getName() + " as JSON", io);
-			}
-			throw (RuntimeException) e;
-		}
-		finally {
 			target.out = null;
 		}
+		catch (IOException | RuntimeException e) {
+			throw failed(value, e);
+		}
+	}
+
+	@Override
+	public void writeEvent(T value, StreamFormat format, ByteBuf out) {
+		Target target = targets.get();
+		target.switchTo(out);
+		JsonGenerator generator = target.generator;
+		try {
+			if (format == StreamFormat.SSE) {
+				String eventId = eventIdText(value);
+				if (eventId != null) {
+					StreamFormat.checkEventId(eventId);
+					generator.writeRaw(ID_FIELD);
+					generator.writeRaw(eventId);
+					generator.writeRaw('\n');
+				}
+				Name event = name == null ? null : target.name(name.apply(value));
+				if (event != null && event.raw != null) {
+					generator.writeRaw(EVENT_FIELD);
+					generator.writeRaw(event.raw);
+					generator.writeRaw('\n');
+				}
+				generator.writeRaw(DATA_FIELD);
+				serialize(target, value);
+				generator.writeRaw(END_SSE_EVENT);
+			}
+			else {
+				serialize(target, value);
+				generator.writeRaw('\n');
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			throw failed(value, e);
+		}
+	}
+
+	@Override
+	public void finish(ByteBuf out) {
+		Target target = targets.getIfExists();
+		if (target != null && target.out == out) {
+			target.writeOut();
+		}
+	}
+
+	private void serialize(Target target, T value) throws IOException {
+		if (value == null) {
+			target.generator.writeNull();
+		}
+		else {
+			target.serializer(value.getClass()).serialize(value, target.generator, target.provider);
+		}
+	}
+
+	/**
+	 * Drops this thread's generator, which may hold half an element (the next one gets a fresh
+	 * one), and what it held back with it: the stream fails, and its batch is released unsent.
+	 */
+	private RuntimeException failed(T value, Exception e) {
+		targets.remove();
+		if (e instanceof IOException io) {
+			return new UncheckedIOException("could not write " + value.getClass().getName() + " as JSON", io);
+		}
+		return (RuntimeException) e;
 	}
 
 	private Target newTarget() {
@@ -140,16 +198,61 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 	}
 
 	/**
-	 * The batch a thread's generator writes into, switched per element, with the serializers found
-	 * for this thread: one lookup per element class, not one per element.
+	 * The batch a thread's generator writes into, with the serializers found for this thread (one
+	 * lookup per element class, not one per element) and the last event name seen.
 	 */
 	private final class Target extends OutputStream {
 
+		/** The batch the generator's buffered bytes belong to, until they are flushed into it. */
 		ByteBuf out;
 		JsonGenerator generator;
 		SerializerProvider provider;
 		Class<?> lastClass;
 		JsonSerializer<Object> lastSerializer;
+		Name lastName = Name.NONE;
+
+		/**
+		 * Points the generator at {@code batch}. Bytes still held for another batch go there first:
+		 * it has not been sent, since a stream finishes its batch on this thread before sending it.
+		 */
+		void switchTo(ByteBuf batch) {
+			if (out != batch) {
+				writeOut();
+				out = batch;
+			}
+		}
+
+		/** Writes the generator's buffered bytes into their batch. */
+		void writeOut() {
+			if (out != null) {
+				try {
+					generator.flush();
+				}
+				catch (IOException e) {
+					throw new UncheckedIOException(e);
+				}
+				finally {
+					out = null;
+				}
+			}
+		}
+
+		/** The event name {@code text}, checked and kept while the elements keep naming it. */
+		Name name(String text) {
+			Name last = lastName;
+			if (text == last.text || (text != null && text.equals(last.text))) {
+				return last;
+			}
+			if (text != null) {
+				for (int i = 0; i < text.length(); i++) {
+					char c = text.charAt(i);
+					if (c == '\n' || c == '\r' || c == 0) {
+						throw new IllegalArgumentException("an event name may not hold a line break or NUL: '" + text + "'");
+					}
+				}
+			}
+			return lastName = new Name(text);
+		}
 
 		JsonSerializer<Object> serializer(Class<?> valueClass) throws IOException {
 			if (valueClass != lastClass) {
@@ -167,6 +270,17 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 		@Override
 		public void write(byte[] bytes, int offset, int length) {
 			Json.writeBytes(out, bytes, offset, length);
+		}
+	}
+
+	/** An event name, its UTF-8 bytes and its raw form for the generator; all null for none. */
+	private record Name(String text, byte[] bytes, SerializedString raw) {
+
+		static final Name NONE = new Name(null);
+
+		Name(String text) {
+			this(text, text == null ? null : text.getBytes(StandardCharsets.UTF_8),
+					text == null ? null : new SerializedString(text));
 		}
 	}
 }

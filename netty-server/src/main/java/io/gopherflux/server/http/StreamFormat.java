@@ -19,10 +19,16 @@ public enum StreamFormat {
 	/** {@code application/x-ndjson}: one JSON object per line. */
 	NDJSON("application/x-ndjson", "ndjson");
 
-	private static final byte[] ID = Json.ascii("id: ");
-	private static final byte[] EVENT = Json.ascii("event: ");
-	private static final byte[] DATA = Json.ascii("data: ");
-	private static final byte[] END_EVENT = Json.ascii("\n\n");
+	// The SSE field prefixes and event end, as text for encoders that frame events themselves.
+	static final String ID_FIELD = "id: ";
+	static final String EVENT_FIELD = "event: ";
+	static final String DATA_FIELD = "data: ";
+	static final String END_SSE_EVENT = "\n\n";
+
+	private static final byte[] ID = Json.ascii(ID_FIELD);
+	private static final byte[] EVENT = Json.ascii(EVENT_FIELD);
+	private static final byte[] DATA = Json.ascii(DATA_FIELD);
+	private static final byte[] END_EVENT = Json.ascii(END_SSE_EVENT);
 
 	private final String mediaType;
 	private final String parameterValue;
@@ -94,17 +100,22 @@ public enum StreamFormat {
 	 */
 	public void begin(ByteBuf out, byte[] eventName, String id) {
 		if (this == SSE && id != null) {
-			for (int i = 0; i < id.length(); i++) {
-				char c = id.charAt(i);
-				if (c == '\n' || c == '\r' || c == 0) {
-					throw new IllegalArgumentException("an event ID may not hold a line break or NUL: '" + id + "'");
-				}
-			}
+			checkEventId(id);
 			Json.writeBytes(out, ID);
 			out.writeCharSequence(id, StandardCharsets.UTF_8);
 			out.writeByte('\n');
 		}
 		begin(out, eventName, EventEncoder.NO_ID);
+	}
+
+	/** Refuses an SSE event ID that would end its field early. */
+	static void checkEventId(String id) {
+		for (int i = 0; i < id.length(); i++) {
+			char c = id.charAt(i);
+			if (c == '\n' || c == '\r' || c == 0) {
+				throw new IllegalArgumentException("an event ID may not hold a line break or NUL: '" + id + "'");
+			}
+		}
 	}
 
 	/**

@@ -140,4 +140,90 @@ class JsonEncoderTest {
 			out.release();
 		}
 	}
+
+	/** What the default writeEvent (begin, writeJson, end straight into the batch) gives. */
+	private static String framedOneByOne(EventEncoder<Price> encoder, StreamFormat format, List<Price> values) {
+		ByteBuf out = Unpooled.buffer();
+		try {
+			for (Price value : values) {
+				format.begin(out, encoder.eventName(value), encoder.eventIdText(value));
+				encoder.writeJson(value, out);
+				format.end(out);
+			}
+			return out.toString(StandardCharsets.UTF_8);
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
+	void wholeEventsAreKeptBackUntilFinishAndThenFramedAsTheFormatFramesThem() {
+		JsonEncoder<Price> encoder = Encoders.json(Price.class).withEventName(p -> p.sequence() == 2 ? null : "price")
+				.withEventId(p -> p.sequence() == 3 ? null : "s" + p.sequence());
+		List<Price> values = List.of(PRICE, new Price("B", 2, 2, List.of()), new Price("C", 3, 3, List.of("x")));
+		for (StreamFormat format : StreamFormat.values()) {
+			ByteBuf out = Unpooled.buffer();
+			try {
+				for (Price value : values) {
+					encoder.writeEvent(value, format, out);
+				}
+				assertThat(out.readableBytes()).as("kept back until finish").isZero();
+				encoder.finish(out);
+				assertThat(out.toString(StandardCharsets.UTF_8)).as(format.name())
+						.isEqualTo(framedOneByOne(encoder, format, values));
+				encoder.finish(out);
+				assertThat(out.toString(StandardCharsets.UTF_8)).as("a second finish writes nothing")
+						.isEqualTo(framedOneByOne(encoder, format, values));
+			}
+			finally {
+				out.release();
+			}
+		}
+	}
+
+	@Test
+	void anEventForAnotherBatchFirstWritesWhatWasKeptBackIntoItsOwn() {
+		JsonEncoder<Price> encoder = Encoders.json(Price.class);
+		Price a = new Price("A", 1, 1, List.of());
+		Price b = new Price("B", 2, 2, List.of());
+		ByteBuf first = Unpooled.buffer();
+		ByteBuf second = Unpooled.buffer();
+		try {
+			encoder.writeEvent(a, StreamFormat.NDJSON, first);
+			encoder.writeEvent(b, StreamFormat.NDJSON, second);
+			assertThat(first.toString(StandardCharsets.UTF_8)).isEqualTo("{\"symbol\":\"A\",\"sequence\":1,\"price\":1.0,\"tags\":[]}\n");
+			assertThat(second.readableBytes()).isZero();
+			encoder.finish(first);
+			assertThat(second.readableBytes()).as("finishing another batch leaves this one's bytes kept back").isZero();
+			encoder.finish(second);
+			assertThat(second.toString(StandardCharsets.UTF_8)).isEqualTo("{\"symbol\":\"B\",\"sequence\":2,\"price\":2.0,\"tags\":[]}\n");
+		}
+		finally {
+			first.release();
+			second.release();
+		}
+	}
+
+	@Test
+	void anEventNameOrIdThatWouldEndItsFieldIsRefused() {
+		ByteBuf out = Unpooled.buffer();
+		try {
+			JsonEncoder<Price> badName = Encoders.json(Price.class).withEventName(p -> "price\nid: 9");
+			assertThatIllegalArgumentException().isThrownBy(() -> badName.writeEvent(PRICE, StreamFormat.SSE, out))
+					.withMessageContaining("event name");
+			assertThatIllegalArgumentException().isThrownBy(() -> badName.eventName(PRICE))
+					.withMessageContaining("event name");
+			JsonEncoder<Price> badId = Encoders.json(Price.class).withEventId(p -> p.sequence() == 7 ? "7\r" : null);
+			assertThatIllegalArgumentException().isThrownBy(() -> badId.writeEvent(PRICE, StreamFormat.SSE, out))
+					.withMessageContaining("event ID");
+			badId.writeEvent(new Price("D", 4, 4, List.of()), StreamFormat.NDJSON, out);
+			badId.finish(out);
+			assertThat(out.toString(StandardCharsets.UTF_8)).as("nothing of the refused events, the next one whole")
+					.isEqualTo("{\"symbol\":\"D\",\"sequence\":4,\"price\":4.0,\"tags\":[]}\n");
+		}
+		finally {
+			out.release();
+		}
+	}
 }

@@ -242,33 +242,37 @@ public final class Streaming {
 	@SuppressWarnings("unchecked")
 	private <T> FluxWriteBatches.Encoder<Object> encoder(StreamFormat format, EventEncoder<? super T> encoder) {
 		EventEncoder<Object> elements = (EventEncoder<Object>) encoder;
-		return (item, out) -> {
-			if (item == KEEP_ALIVE) {
-				out.writeBytes(KEEP_ALIVE_COMMENT);
-			}
-			else if (item == RETRY) {
-				out.writeBytes(retryField);
-			}
-			else if (item == StreamShutdown.SHUTDOWN) {
-				format.begin(out, SHUTDOWN);
-				out.writeBytes(SHUTDOWN_JSON);
-				format.end(out);
-			}
-			else if (item instanceof ErrorReport report) {
-				format.begin(out, ERROR);
-				writeError(report, out);
-				format.end(out);
-			}
-			else {
-				long id = elements.eventId(item);
-				if (id != EventEncoder.NO_ID) {
-					format.begin(out, elements.eventName(item), id);
+		return new FluxWriteBatches.Encoder<>() {
+			@Override
+			public void encode(Object item, ByteBuf out) {
+				if (item != KEEP_ALIVE && item != RETRY && item != StreamShutdown.SHUTDOWN
+						&& !(item instanceof ErrorReport)) {
+					elements.writeEvent(item, format, out);
+					return;
+				}
+				// The element encoder may be holding bytes back for this batch: they come first.
+				elements.finish(out);
+				if (item == KEEP_ALIVE) {
+					out.writeBytes(KEEP_ALIVE_COMMENT);
+				}
+				else if (item == RETRY) {
+					out.writeBytes(retryField);
+				}
+				else if (item == StreamShutdown.SHUTDOWN) {
+					format.begin(out, SHUTDOWN);
+					out.writeBytes(SHUTDOWN_JSON);
+					format.end(out);
 				}
 				else {
-					format.begin(out, elements.eventName(item), elements.eventIdText(item));
+					format.begin(out, ERROR);
+					writeError((ErrorReport) item, out);
+					format.end(out);
 				}
-				elements.writeJson(item, out);
-				format.end(out);
+			}
+
+			@Override
+			public void finish(ByteBuf out) {
+				elements.finish(out);
 			}
 		};
 	}

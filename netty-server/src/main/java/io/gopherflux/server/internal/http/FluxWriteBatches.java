@@ -63,6 +63,14 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 
 		/** Appends the encoding of {@code value} to {@code out}. */
 		void encode(T value, ByteBuf out);
+
+		/**
+		 * Called on the encoding thread after a run of {@link #encode} calls into {@code out},
+		 * before {@code out} is emitted or released: an encoder that keeps bytes back writes them
+		 * here. The default keeps nothing back.
+		 */
+		default void finish(ByteBuf out) {
+		}
 	}
 
 	/**
@@ -415,9 +423,10 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 					encoder.encode(t, batch);
 				}
 				while ((t = queue.poll()) != null);
+				encoder.finish(batch);
 			}
 			catch (Throwable e) {
-				batch.release();
+				release(batch, e);
 				Throwable failure = Operators.onOperatorError(s, e, t, actual.currentContext());
 				// Upstream may have completed already: the failure still ends the stream, as an error.
 				if (error == null) {
@@ -449,9 +458,10 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 					encoder.encode(t, batch);
 				}
 				encoder.encode(cuts.last, batch);
+				encoder.finish(batch);
 			}
 			catch (Throwable e) {
-				batch.release();
+				release(batch, e);
 				cutDone = false;
 				if (error == null) {
 					error = Operators.onOperatorError(e, actual.currentContext());
@@ -483,9 +493,34 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 			ByteBuf batch = collected;
 			if (batch != null) {
 				collected = null;
+				try {
+					encoder.finish(batch);
+				}
+				catch (Throwable e) {
+					release(batch, e);
+					if (error == null) {
+						error = Operators.onOperatorError(s, e, actual.currentContext());
+					}
+					else {
+						Operators.onErrorDropped(e, actual.currentContext());
+					}
+					done = true;
+					return;
+				}
 				pending = batch;
 				lastBatchBytes = nextCapacity(batch);
 			}
+		}
+
+		/** Releases a batch whose encoding failed, after the encoder wrote out what it kept back for it. */
+		void release(ByteBuf batch, Throwable failure) {
+			try {
+				encoder.finish(batch);
+			}
+			catch (Throwable e) {
+				failure.addSuppressed(e);
+			}
+			batch.release();
 		}
 
 		static int nextCapacity(ByteBuf batch) {

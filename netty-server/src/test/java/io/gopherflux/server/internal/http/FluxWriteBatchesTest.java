@@ -709,4 +709,114 @@ class FluxWriteBatchesTest {
 
 		assertThat(Scannable.from(recorder.subscription).scan(Scannable.Attr.CANCELLED)).isTrue();
 	}
+
+	/**
+	 * Keeps each element's text back, per thread, until {@link #finish} or an element for another
+	 * batch: as the JSON encoder does with its generator's buffer.
+	 */
+	static final class HoldingEncoder implements FluxWriteBatches.Encoder<Integer> {
+
+		final int failOn;
+		final ThreadLocal<ByteBuf> heldFor = new ThreadLocal<>();
+		final ThreadLocal<StringBuilder> held = ThreadLocal.withInitial(StringBuilder::new);
+
+		HoldingEncoder(int failOn) {
+			this.failOn = failOn;
+		}
+
+		@Override
+		public void encode(Integer value, ByteBuf out) {
+			if (value == failOn) {
+				throw new IllegalStateException("cannot encode " + value);
+			}
+			if (heldFor.get() != out) {
+				writeOut();
+				heldFor.set(out);
+			}
+			held.get().append(value).append(';');
+		}
+
+		@Override
+		public void finish(ByteBuf out) {
+			if (heldFor.get() == out) {
+				writeOut();
+			}
+		}
+
+		void writeOut() {
+			ByteBuf out = heldFor.get();
+			if (out != null) {
+				assertThat(out.refCnt()).as("a batch is finished before it is released").isPositive();
+				out.writeCharSequence(held.get(), StandardCharsets.US_ASCII);
+				held.get().setLength(0);
+				heldFor.remove();
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@CsvSource({"1000, 16", "7, 1", "5, 8"})
+	void anEncoderThatKeepsBytesBackIsFinishedBeforeEachSynchronousBatchIsEmitted(int elements, int batchElements) {
+		List<String> batches = new FluxWriteBatches<>(Flux.range(0, elements), new HoldingEncoder(-1), allocator,
+				batchElements)
+				.map(FluxWriteBatchesTest::textAndRelease)
+				.collectList()
+				.block(Duration.ofSeconds(30));
+
+		assertThat(String.join("", batches)).isEqualTo(encoded(0, elements));
+		assertThat(batches).allSatisfy(batch -> assertThat(batch).isNotEmpty());
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void anEncoderThatKeepsBytesBackIsFinishedOnTheThreadThatEncodedAQueuedBatch() {
+		Scheduler producer = Schedulers.newSingle("producer");
+		try {
+			Flux<Integer> source = Flux.range(0, 20_000).publishOn(producer, 32);
+			List<String> batches = new FluxWriteBatches<>(source, new HoldingEncoder(-1), allocator, 16)
+					.publishOn(Schedulers.parallel(), 4)
+					.map(FluxWriteBatchesTest::textAndRelease)
+					.collectList()
+					.block(Duration.ofSeconds(30));
+
+			assertThat(String.join("", batches)).isEqualTo(encoded(0, 20_000));
+			allocator.assertAllReleased();
+		}
+		finally {
+			producer.dispose();
+		}
+	}
+
+	@Test
+	void aCutStreamFinishesItsLastBatch() {
+		FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
+		TestPublisher<Integer> source = TestPublisher.create();
+		BatchRecorder recorder = subscribe(new FluxWriteBatches<>(source.flux(), new HoldingEncoder(-2), allocator, 4,
+				null, cut), 0);
+		recorder.request(1);
+		source.next(1, 2, 3);
+
+		cut.cut();
+		recorder.request(5);
+
+		assertThat(recorder.joined()).isEqualTo("1;2;3;-1;");
+		assertThat(recorder.completed).isTrue();
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void aBatchWhoseEncodingFailsIsFinishedBeforeItIsReleased() {
+		HoldingEncoder encoder = new HoldingEncoder(3);
+		TestPublisher<Integer> source = TestPublisher.create();
+		BatchRecorder recorder = subscribe(new FluxWriteBatches<>(source.flux(), encoder, allocator, 8), 1);
+		source.next(0, 1, 2, 3);
+
+		recorder.request(1);
+
+		assertThat(recorder.batches).containsExactly("0;", "1;");
+		assertThat(recorder.error).hasMessage("cannot encode 3");
+		assertThat(encoder.heldFor.get()).as("nothing kept back for a released batch").isNull();
+		source.assertCancelled();
+		allocator.assertAllReleased();
+	}
 }
