@@ -158,15 +158,14 @@ public final class Streaming {
 			}
 			// A widening cast without an operator: a cast() would cost a call per element.
 			@SuppressWarnings("unchecked")
-			Flux<Object> items = ((Flux<Object>) (Flux<?>) throttled(elements, rate))
-					.onErrorResume(e -> Mono.just(ErrorReport.of(e).log(LOG)));
+			Flux<Object> items = (Flux<Object>) (Flux<?>) throttled(elements, rate);
 			if (format == StreamFormat.SSE) {
 				items = keepAlive(items).startWith(RETRY);
 			}
 			Executor[] eventLoop = new Executor[1];
 			response.withConnection(connection -> eventLoop[0] = connection.channel().eventLoop());
 			FluxWriteBatches<Object> batches = new FluxWriteBatches<>(items, encoder(format, encoder),
-					response.alloc(), BATCH_ELEMENTS, eventLoop[0], shutdown.cut());
+					response.alloc(), BATCH_ELEMENTS, eventLoop[0], shutdown.cut(), Streaming::errorReport);
 			StreamBody body = StreamBody.of(batches, Context.empty());
 			response.header(HttpHeaderNames.CONTENT_TYPE, format.mediaType())
 					.header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
@@ -275,6 +274,11 @@ public final class Streaming {
 				elements.finish(out);
 			}
 		};
+	}
+
+	/** A stream's failure as its last event (a well-formed error, logged once with its log ID), after which the response ends normally. */
+	private static Object errorReport(Throwable error) {
+		return ErrorReport.of(error).log(LOG);
 	}
 
 	private static void writeError(ErrorReport report, ByteBuf out) {

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.function.Function;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -48,6 +49,10 @@ import reactor.util.context.Context;
  * stream completes once that batch is emitted. A stream that has completed by then is left as it
  * is; one subscribed after the cut sends only the last element. Done in the drain loop rather than
  * by {@code takeUntilOther} and {@code concatWith}, whose serialisation cost every element.
+ * <p>
+ * With an error element, an upstream error is written as one last element after those delivered
+ * before it, and the stream completes: {@code onErrorResume} with one element, without an
+ * operator (and its atomic operation) on every element.
  *
  * @param <T> the element type
  */
@@ -112,6 +117,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	final int batchElements;
 	final Executor continuation;
 	final Cut<T> cut;
+	final Function<? super Throwable, ? extends T> errorElement;
 
 	/**
 	 * @param source        the elements
@@ -122,7 +128,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	 */
 	public FluxWriteBatches(Flux<? extends T> source, Encoder<? super T> encoder, ByteBufAllocator allocator,
 			int batchElements) {
-		this(source, encoder, allocator, batchElements, null, null);
+		this(source, encoder, allocator, batchElements, null, null, null);
 	}
 
 	/**
@@ -133,12 +139,15 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	 *
 	 * @param continuation where the drain continues after a full turn, or null to never yield
 	 * @param cut          what can end the stream early, or null for nothing
+	 * @param errorElement what an upstream error is written as before the stream completes, or
+	 *                     null to fail the stream with it
 	 */
 	public FluxWriteBatches(Flux<? extends T> source, Encoder<? super T> encoder, ByteBufAllocator allocator,
-			int batchElements, Executor continuation, Cut<T> cut) {
+			int batchElements, Executor continuation, Cut<T> cut, Function<? super Throwable, ? extends T> errorElement) {
 		super(source);
 		this.continuation = continuation;
 		this.cut = cut;
+		this.errorElement = errorElement;
 		this.encoder = Objects.requireNonNull(encoder, "encoder");
 		this.allocator = Objects.requireNonNull(allocator, "allocator");
 		if (batchElements < 1) {
@@ -151,7 +160,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 	@SuppressWarnings("unchecked")
 	public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
 		source.subscribe(new WriteBatchesSubscriber<>(actual, (Encoder<T>) encoder, allocator, batchElements,
-				continuation, cut));
+				continuation, cut, errorElement));
 	}
 
 	@Override
@@ -177,6 +186,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		final int batchElements;
 		final Executor continuation;
 		final Cut<T> cuts;
+		final Function<? super Throwable, ? extends T> errorElement;
 
 		/** Elements that arrived outside a request call; made on the first such element (short synchronous streams never need one). */
 		volatile Queue<T> queue;
@@ -203,8 +213,10 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		volatile boolean cancelled;
 		/** Set by {@link Cut#cut()}: end with the cut's last element. */
 		volatile boolean cut;
-		/** Drain loop only: upstream was cancelled by the cut and the last element encoded. */
+		/** Drain loop only: the last element (the cut's or the error's) is encoded; upstream is done with. */
 		boolean cutDone;
+		/** The element an upstream error is written as, until the drain loop takes it; published by {@link #done}. */
+		T errorEnd;
 
 		volatile long requested;
 		@SuppressWarnings("rawtypes")
@@ -217,9 +229,11 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				AtomicIntegerFieldUpdater.newUpdater(WriteBatchesSubscriber.class, "wip");
 
 		WriteBatchesSubscriber(CoreSubscriber<? super ByteBuf> actual, Encoder<T> encoder,
-				ByteBufAllocator allocator, int batchElements, Executor continuation, Cut<T> cuts) {
+				ByteBufAllocator allocator, int batchElements, Executor continuation, Cut<T> cuts,
+				Function<? super Throwable, ? extends T> errorElement) {
 			this.continuation = continuation;
 			this.cuts = cuts;
+			this.errorElement = errorElement;
 			this.actual = actual;
 			this.encoder = encoder;
 			this.allocator = allocator;
@@ -286,7 +300,18 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				Operators.onErrorDropped(t, actual.currentContext());
 				return;
 			}
-			error = t;
+			if (errorElement != null) {
+				try {
+					errorEnd = Objects.requireNonNull(errorElement.apply(t), "the error element");
+				}
+				catch (Throwable e) {
+					e.addSuppressed(t);
+					error = e;
+				}
+			}
+			else {
+				error = t;
+			}
 			done = true;
 			drain();
 		}
@@ -345,6 +370,12 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 						return;
 					}
 					boolean d = done || cutDone;
+					if (d && !cutDone && errorEnd != null) {
+						T end = errorEnd;
+						errorEnd = null;
+						endWith(end, false);
+						continue;
+					}
 					if (d && !cutDone && error != null) {
 						discard();
 						unregister();
@@ -352,7 +383,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 						return;
 					}
 					if (!d && cut) {
-						endWithLast();
+						endWith(cuts.last, true);
 						continue;
 					}
 					ByteBuf batch = pending;
@@ -443,12 +474,15 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 		}
 
 		/**
-		 * The cut: cancels upstream, then encodes what it delivered before and the last element
-		 * after whatever batch is pending, and the stream ends once that is emitted.
+		 * The cut (which cancels upstream) or an upstream error written as an element: encodes what
+		 * upstream delivered before, then {@code last}, after whatever batch is pending, and the
+		 * stream ends once that is emitted.
 		 */
-		void endWithLast() {
+		void endWith(T last, boolean cancelUpstream) {
 			cutDone = true;
-			s.cancel();
+			if (cancelUpstream) {
+				s.cancel();
+			}
 			ByteBuf batch = pending != null ? pending : allocator.ioBuffer(lastBatchBytes);
 			pending = null;
 			try {
@@ -457,7 +491,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				while (q != null && (t = q.poll()) != null) {
 					encoder.encode(t, batch);
 				}
-				encoder.encode(cuts.last, batch);
+				encoder.encode(last, batch);
 				encoder.finish(batch);
 			}
 			catch (Throwable e) {

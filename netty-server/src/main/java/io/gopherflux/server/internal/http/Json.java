@@ -17,7 +17,7 @@ import io.netty.buffer.ByteBuf;
  */
 public final class Json {
 
-	private static final byte[] DIGITS = "0123456789".getBytes(StandardCharsets.US_ASCII);
+	private static final long EIGHT_DIGITS = 100_000_000L;
 	/** The longest run {@link #writeBytes(ByteBuf, byte[])} copies by words rather than by {@code ByteBuf.writeBytes}. */
 	static final int SHORT_RUN = 128;
 	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -144,17 +144,48 @@ public final class Json {
 			out.writeByte('-');
 			value = -value;
 		}
-		int digits = 1;
-		for (long v = value; v >= 10; v /= 10) {
+		if (value >= EIGHT_DIGITS) {
+			long high = value / EIGHT_DIGITS;
+			if (high >= EIGHT_DIGITS) {
+				writeUpToEightDigits(out, high / EIGHT_DIGITS, false);
+				high %= EIGHT_DIGITS;
+				writeUpToEightDigits(out, high, true);
+			}
+			else {
+				writeUpToEightDigits(out, high, false);
+			}
+			writeUpToEightDigits(out, value % EIGHT_DIGITS, true);
+			return;
+		}
+		writeUpToEightDigits(out, value, false);
+	}
+
+	/**
+	 * Writes {@code value} (below 10^8) as its digits, or as exactly eight with leading zeros when
+	 * {@code padded}: packed into one long and written in one call, where there is room for eight
+	 * bytes (the bytes past the digits are left beyond the writer index), else byte by byte.
+	 */
+	private static void writeUpToEightDigits(ByteBuf out, long value, boolean padded) {
+		long packed = 0;
+		int digits = 0;
+		do {
+			// The most significant digit ends up in the lowest byte: first on the wire, little-endian.
+			packed = (packed << 8) | ('0' + value % 10);
+			value /= 10;
 			digits++;
 		}
-		out.ensureWritable(digits);
-		int end = out.writerIndex() + digits;
-		for (int i = end - 1; i >= out.writerIndex(); i--) {
-			out.setByte(i, DIGITS[(int) (value % 10)]);
-			value /= 10;
+		while (value != 0 || (padded && digits < 8));
+		if (out.maxWritableBytes() >= Long.BYTES) {
+			out.ensureWritable(Long.BYTES);
+			int at = out.writerIndex();
+			out.setLongLE(at, packed);
+			out.writerIndex(at + digits);
 		}
-		out.writerIndex(end);
+		else {
+			for (int i = 0; i < digits; i++) {
+				out.writeByte((int) (packed >>> (8 * i)));
+			}
+		}
 	}
 
 	/** {@code text} as US-ASCII bytes, for the constant fragments the encoders write. */

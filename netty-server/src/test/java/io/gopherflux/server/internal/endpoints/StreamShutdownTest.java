@@ -15,7 +15,7 @@ class StreamShutdownTest {
 	/** A stream's batches as the server builds them, each element its name and a ';'. */
 	static Flux<String> batches(StreamShutdown shutdown, Flux<Object> elements) {
 		return new FluxWriteBatches<>(elements, (item, out) -> out.writeCharSequence(item + ";", StandardCharsets.US_ASCII),
-				UnpooledByteBufAllocator.DEFAULT, 8, null, shutdown.cut())
+				UnpooledByteBufAllocator.DEFAULT, 8, null, shutdown.cut(), null)
 				.map(StreamShutdownTest::textAndRelease);
 	}
 

@@ -583,7 +583,7 @@ class FluxWriteBatchesTest {
 
 	/** Cut streams end with -1. */
 	FluxWriteBatches<Integer> cuttable(Publisher<Integer> source, FluxWriteBatches.Cut<Integer> cut) {
-		return new FluxWriteBatches<>(Flux.from(source), DECIMAL, allocator, 4, null, cut);
+		return new FluxWriteBatches<>(Flux.from(source), DECIMAL, allocator, 4, null, cut, null);
 	}
 
 	@Test
@@ -792,7 +792,7 @@ class FluxWriteBatchesTest {
 		FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
 		TestPublisher<Integer> source = TestPublisher.create();
 		BatchRecorder recorder = subscribe(new FluxWriteBatches<>(source.flux(), new HoldingEncoder(-2), allocator, 4,
-				null, cut), 0);
+				null, cut, null), 0);
 		recorder.request(1);
 		source.next(1, 2, 3);
 
@@ -817,6 +817,81 @@ class FluxWriteBatchesTest {
 		assertThat(recorder.error).hasMessage("cannot encode 3");
 		assertThat(encoder.heldFor.get()).as("nothing kept back for a released batch").isNull();
 		source.assertCancelled();
+		allocator.assertAllReleased();
+	}
+
+	/** Streams whose upstream error is written as -(the message's length). */
+	FluxWriteBatches<Integer> errorWritten(Publisher<Integer> source, FluxWriteBatches.Encoder<Integer> encoder,
+			FluxWriteBatches.Cut<Integer> cut) {
+		return new FluxWriteBatches<>(Flux.from(source), encoder, allocator, 4, null, cut, e -> -e.getMessage().length());
+	}
+
+	@Test
+	void anUpstreamErrorIsWrittenAfterTheElementsBeforeItAndTheStreamCompletes() {
+		BatchRecorder recorder = subscribe(errorWritten(Flux.concat(Flux.range(1, 6), Flux.error(new IllegalStateException("abc"))),
+				DECIMAL, null), Long.MAX_VALUE);
+
+		assertThat(recorder.joined()).isEqualTo("1;2;3;4;5;6;-3;");
+		assertThat(recorder.completed).isTrue();
+		assertThat(recorder.error).isNull();
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void anUpstreamErrorWaitsBehindQueuedElementsAndAPendingBatch() {
+		TestPublisher<Integer> source = TestPublisher.create();
+		BatchRecorder recorder = subscribe(errorWritten(source, new HoldingEncoder(-100), null), 1);
+		source.next(1, 2, 3);
+		source.error(new IllegalStateException("four"));
+		assertThat(recorder.batches).containsExactly("1;");
+		assertThat(recorder.completed).isFalse();
+
+		recorder.request(1);
+
+		assertThat(recorder.joined()).isEqualTo("1;2;3;-4;");
+		assertThat(recorder.completed).isTrue();
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void anErrorElementThatCannotBeMadeFailsTheStreamWithTheUpstreamErrorSuppressed() {
+		IllegalStateException upstream = new IllegalStateException("upstream");
+		BatchRecorder recorder = subscribe(new FluxWriteBatches<Integer>(Flux.concat(Flux.just(1), Flux.error(upstream)),
+				DECIMAL, allocator, 4, null, null, e -> null), Long.MAX_VALUE);
+
+		assertThat(recorder.error).isInstanceOf(NullPointerException.class).hasMessage("the error element")
+				.hasSuppressedException(upstream);
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void anEncoderFailureStillFailsTheStreamWhenErrorsAreWritten() {
+		TestPublisher<Integer> source = TestPublisher.create();
+		BatchRecorder recorder = subscribe(errorWritten(source, failingOn(2), null), Long.MAX_VALUE);
+
+		source.next(1, 2);
+
+		assertThat(recorder.joined()).isEqualTo("1;");
+		assertThat(recorder.error).hasMessage("cannot encode 2");
+		source.assertCancelled();
+		allocator.assertAllReleased();
+	}
+
+	@Test
+	void anUpstreamErrorAfterTheCutIsNotWritten() {
+		FluxWriteBatches.Cut<Integer> cut = new FluxWriteBatches.Cut<>(-1);
+		TestPublisher<Integer> source = TestPublisher.createNoncompliant(TestPublisher.Violation.CLEANUP_ON_TERMINATE);
+		BatchRecorder recorder = subscribe(errorWritten(source, DECIMAL, cut), 0);
+		recorder.request(1);
+		source.next(1);
+
+		cut.cut();
+		source.error(new IllegalStateException("late"));
+		recorder.request(5);
+
+		assertThat(recorder.joined()).isEqualTo("1;-1;");
+		assertThat(recorder.completed).isTrue();
+		assertThat(recorder.error).isNull();
 		allocator.assertAllReleased();
 	}
 }

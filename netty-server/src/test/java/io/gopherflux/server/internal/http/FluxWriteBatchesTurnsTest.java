@@ -40,7 +40,7 @@ class FluxWriteBatchesTurnsTest {
 	void aLongSynchronousStreamIsWrittenInTurnsOfTheContinuation() {
 		List<ByteBuf> batches = new ArrayList<>();
 		boolean[] completed = new boolean[1];
-		new FluxWriteBatches<>(Flux.range(0, 1_000), LINES, UnpooledByteBufAllocator.DEFAULT, 10, loop, null)
+		new FluxWriteBatches<>(Flux.range(0, 1_000), LINES, UnpooledByteBufAllocator.DEFAULT, 10, loop, null, null)
 				.subscribe(batches::add, e -> { }, () -> completed[0] = true);
 
 		assertThat(batches).hasSize(FluxWriteBatches.BATCHES_PER_TURN);
@@ -65,7 +65,7 @@ class FluxWriteBatchesTurnsTest {
 		List<ByteBuf> batches = new ArrayList<>();
 		int[] generated = new int[1];
 		Flux<Integer> source = Flux.range(0, 1_000_000).doOnNext(i -> generated[0]++);
-		Disposable subscription = new FluxWriteBatches<>(source, LINES, UnpooledByteBufAllocator.DEFAULT, 10, loop, null)
+		Disposable subscription = new FluxWriteBatches<>(source, LINES, UnpooledByteBufAllocator.DEFAULT, 10, loop, null, null)
 				.subscribe(batches::add);
 
 		subscription.dispose();
@@ -84,7 +84,7 @@ class FluxWriteBatchesTurnsTest {
 		};
 		List<ByteBuf> batches = new ArrayList<>();
 		boolean[] completed = new boolean[1];
-		new FluxWriteBatches<>(Flux.range(0, 1_000), LINES, UnpooledByteBufAllocator.DEFAULT, 10, closed, null)
+		new FluxWriteBatches<>(Flux.range(0, 1_000), LINES, UnpooledByteBufAllocator.DEFAULT, 10, closed, null, null)
 				.subscribe(batches::add, e -> { }, () -> completed[0] = true);
 
 		assertThat(completed[0]).isTrue();

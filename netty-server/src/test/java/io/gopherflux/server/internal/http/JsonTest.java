@@ -25,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JsonTest {
 
 	@ParameterizedTest
-	@ValueSource(longs = {0, 1, 7, 9, 10, 99, 100, 12345, -1, -9, -10, -12345, 999_999_999_999_999_999L,
+	@ValueSource(longs = {0, 1, 7, 9, 10, 99, 100, 12345, -1, -9, -10, -12345, 99_999_999, 100_000_000, 100_000_001,
+			-100_000_000, 1_234_567_890_123L, 9_999_999_999_999_999L, 10_000_000_000_000_000L, 10_000_000_000_000_001L,
+			999_999_999_999_999_999L,
 			1_000_000_000_000_000_000L, -1_000_000_000_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1})
 	void writeLongWritesTheDecimalDigits(long value) {
 		ByteBuf out = Unpooled.buffer(1);
@@ -34,6 +36,26 @@ class JsonTest {
 			Json.writeLong(out, value);
 			out.writeByte(']');
 			assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("[" + value + "]");
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
+	void writeLongFillsABufferToItsLastByte() {
+		ByteBuf out = Unpooled.buffer(2, 12);
+		try {
+			out.writeByte('[');
+			Json.writeLong(out, 1_234_567_890L);
+			out.writeByte(']');
+			assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("[1234567890]");
+			assertThatThrownBy(() -> Json.writeLong(out, 5)).isInstanceOf(IndexOutOfBoundsException.class);
+			out.capacity(12);
+			out.writerIndex(10);
+			Json.writeLong(out, 42);
+			assertThat(out.writerIndex()).isEqualTo(12);
+			assertThat(out.toString(10, 2, StandardCharsets.US_ASCII)).isEqualTo("42");
 		}
 		finally {
 			out.release();
