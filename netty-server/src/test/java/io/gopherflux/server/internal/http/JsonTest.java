@@ -43,6 +43,29 @@ class JsonTest {
 	}
 
 	@Test
+	void writeLongAgreesWithLongToStringAcrossTheRanges() {
+		ByteBuf out = Unpooled.buffer(32);
+		try {
+			java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+			for (int i = 0; i < 400_000; i++) {
+				long value = i < 100_000 ? i
+						: i < 200_000 ? random.nextLong(100_000_000L)
+						: i < 300_000 ? random.nextLong() >> random.nextInt(64)
+						: (long) Math.pow(10, i % 19) + (i % 3) - 1;
+				out.clear();
+				Json.writeLong(out, value);
+				String written = out.toString(StandardCharsets.US_ASCII);
+				if (!written.equals(Long.toString(value))) {
+					assertThat(written).as("value %d", value).isEqualTo(Long.toString(value));
+				}
+			}
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
 	void writeLongFillsABufferToItsLastByte() {
 		ByteBuf out = Unpooled.buffer(2, 12);
 		try {
