@@ -59,15 +59,17 @@ public final class RedisRateLimiter implements RateLimiter {
 	private final RedisRateLimiterConfig config;
 	private final RateLimiterMetrics metrics;
 	private final ScriptRunner scripts;
+	private final CallDeadlines deadlines;
 	private final RedisAvailability availability;
 	private final FallbackBuckets fallbacks;
 
-	RedisRateLimiter(Budget budget, RedisRateLimiterConfig config, ScriptRunner scripts, RedisAvailability availability,
-			FallbackBuckets fallbacks) {
+	RedisRateLimiter(Budget budget, RedisRateLimiterConfig config, ScriptRunner scripts, CallDeadlines deadlines,
+			RedisAvailability availability, FallbackBuckets fallbacks) {
 		this.budget = budget;
 		this.config = config;
 		this.metrics = config.metrics();
 		this.scripts = scripts;
+		this.deadlines = deadlines;
 		this.availability = availability;
 		this.fallbacks = fallbacks;
 	}
@@ -158,8 +160,8 @@ public final class RedisRateLimiter implements RateLimiter {
 			CompletableFuture<List<Object>> call = scripts.run(GcraScript.RESERVE, ScriptOutputType.MULTI, budget.keys,
 					budget.reserveArgs(permits, maxWaitNanos));
 			Pending pending = new Pending(call);
-			return Mono.fromFuture(call, true)
-					.timeout(config.timeout(), config.scheduler())
+			// Bounded by the timeout without a timer per call; cancelling the bound leaves the call to Pending.
+			return Mono.fromFuture(deadlines.bound(call))
 					.map(reply -> pending.deliver(permits, maxWaitNanos, reply))
 					.doOnCancel(pending::abandon)
 					.onErrorResume(e -> {
