@@ -159,7 +159,7 @@ public final class RedisRateLimiter implements RateLimiter {
 			int generation = availability.generation();
 			CompletableFuture<List<Object>> call = scripts.run(GcraScript.RESERVE, ScriptOutputType.MULTI, budget.keys,
 					budget.reserveArgs(permits, maxWaitNanos));
-			Pending pending = new Pending(call);
+			Pending pending = new Pending(call, permits);
 			// Bounded by the timeout without a timer per call; cancelling the bound leaves the call to Pending.
 			return Mono.fromFuture(deadlines.bound(call))
 					.map(reply -> pending.deliver(permits, maxWaitNanos, reply))
@@ -247,16 +247,18 @@ public final class RedisRateLimiter implements RateLimiter {
 		static final int ABANDONED = 2;
 
 		final CompletableFuture<List<Object>> call;
+		final int permits;
 
 		volatile int state;
 		static final AtomicIntegerFieldUpdater<Pending> STATE = AtomicIntegerFieldUpdater.newUpdater(Pending.class, "state");
 
-		Pending(CompletableFuture<List<Object>> call) {
+		Pending(CompletableFuture<List<Object>> call, int permits) {
 			this.call = call;
+			this.permits = permits;
 		}
 
 		TieredReservation deliver(int permits, long maxWaitNanos, List<Object> reply) {
-			TieredReservation r = decision(permits, maxWaitNanos, budget.parse(reply));
+			TieredReservation r = decision(permits, maxWaitNanos, budget.parse(reply, permits));
 			if (STATE.compareAndSet(this, WAITING, DELIVERED)) {
 				report(r);
 			}
@@ -267,7 +269,7 @@ public final class RedisRateLimiter implements RateLimiter {
 		void abandon() {
 			if (STATE.compareAndSet(this, WAITING, ABANDONED)) {
 				call.thenAccept(reply -> {
-					if (decision(1, 0, budget.parse(reply)) instanceof Granted g) {
+					if (decision(1, 0, budget.parse(reply, permits)) instanceof Granted g) {
 						g.undo();
 					}
 				});
