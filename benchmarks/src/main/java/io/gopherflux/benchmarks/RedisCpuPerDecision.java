@@ -27,8 +27,10 @@ import io.gopherflux.ratelimit.redis.RedisRateLimiterConfig;
 import io.gopherflux.ratelimit.redis.RedisRateLimiters;
 import io.gopherflux.ratelimit.redis.Tier;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 
 /**
  * Where the CPU of one decision goes on a local Redis Cluster: gopherflux's Redis limiter against
@@ -41,7 +43,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
  * per decision with Redis's own µs per call. Everything must run on this machine (it reads
  * {@code /proc}). Usage: {@code RedisCpuPerDecision host:port,host:port... [ROUNDS] [TURN_SECONDS] [SHAPES]},
  * SHAPES the indices of those to run, comma-separated (0 gopherflux on the many keys, 1 Bucket4j on them, 2 and
- * 3 the same on one key; all by default).
+ * 3 the same on one key, 4 and 5 floors that limit nothing: a plain SET with an expiry and a plain GET per call on
+ * the many keys, through Lettuce's synchronous cluster API; 0 to 3 by default).
  */
 public final class RedisCpuPerDecision {
 
@@ -115,7 +118,7 @@ public final class RedisCpuPerDecision {
 		String seeds = args[0];
 		int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
 		long turnMillis = (args.length > 2 ? Long.parseLong(args[2]) : 3) * 1000;
-		String only = args.length > 3 ? "," + args[3] + "," : null;
+		String only = "," + (args.length > 3 ? args[3] : "0,1,2,3") + ",";
 		List<Node> nodes = new ArrayList<>();
 		List<RedisClient> inspectors = new ArrayList<>();
 		for (String address : seeds.split(",")) {
@@ -145,17 +148,29 @@ public final class RedisCpuPerDecision {
 			gopherfluxKeys[i] = gopherfluxRedis.limiter("cpu-gopherflux-" + i, Tier.of("per-second", Limit.of(1e6), 1_000_000));
 			bucket4jKeys[i] = proxyManager.builder().build(("cpu-bucket4j-" + i).getBytes(StandardCharsets.UTF_8), () -> configuration);
 		}
-		String[] names = { "gopherflux, " + keys + " keys", "bucket4j, " + keys + " keys", "gopherflux, 1 key", "bucket4j, 1 key" };
+		// Not limiters: what one light round trip costs on the same keys' masters, as floors. SET with an
+		// expiry is the least any limiter keeping its state in Redis writes (and replicates) per decision.
+		RedisAdvancedClusterCommands<String, String> plain = bucket4jClient.connect().sync();
+		String[] plainKeys = new String[keys];
+		for (int i = 0; i < keys; i++) {
+			plainKeys[i] = "cpu-plain-" + i;
+		}
+		String[] names = { "gopherflux, " + keys + " keys", "bucket4j, " + keys + " keys", "gopherflux, 1 key", "bucket4j, 1 key",
+				"floor: SET PX, " + keys + " keys", "floor: GET, " + keys + " keys" };
 		IntPredicate[] decides = { i -> gopherfluxKeys[i % keys].reserve(1, Duration.ZERO).block().ok(),
 				i -> bucket4jKeys[i % keys].tryConsume(1), i -> gopherflux.reserve(1, Duration.ZERO).block().ok(),
-				i -> bucket4j.tryConsume(1) };
+				i -> bucket4j.tryConsume(1), i -> "OK".equals(plain.set(plainKeys[i % keys], "1", SetArgs.Builder.px(10_000))),
+				i -> {
+					plain.get(plainKeys[i % keys]);
+					return true;
+				} };
 		List<List<Map<String, Double>>> perDecision = new ArrayList<>();
 		for (int d = 0; d < decides.length; d++) {
 			perDecision.add(new ArrayList<>());
 		}
 		for (int round = 0; round < rounds; round++) {
 			for (int d = 0; d < decides.length; d++) {
-				if (only != null && !only.contains("," + d + ",")) {
+				if (!only.contains("," + d + ",")) {
 					continue;
 				}
 				Map<String, Double> before = snapshot(nodes);
