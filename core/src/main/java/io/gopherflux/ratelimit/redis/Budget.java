@@ -140,18 +140,48 @@ final class Budget {
 		return args;
 	}
 
-	/** The reserve script's reply, read. */
-	Reply parse(List<Object> reply) {
+	/**
+	 * The reserve script's reply for {@code permits}, read: Redis's time and the wait are computed
+	 * here from its {@code TIME} and the TATs, with the script's own double arithmetic in the
+	 * script's order, so they are the values the script decided with, to the last bit.
+	 */
+	Reply parse(List<Object> reply, int permits) {
 		boolean granted = ((Long) reply.get(0)) == 1L;
-		double waitMicros = Double.parseDouble((String) reply.get(1));
-		double now = Double.parseDouble((String) reply.get(2));
+		double now = (Long.parseLong((String) reply.get(1)) - GcraScript.EPOCH_SECONDS) * 1e6 + Long.parseLong((String) reply.get(2));
 		String[] tats = new String[keys.length];
 		double[] tatMicros = new double[keys.length];
+		double wait = 0;
 		for (int i = 0; i < tats.length; i++) {
 			tats[i] = (String) reply.get(3 + i);
-			tatMicros[i] = Double.parseDouble(tats[i]);
+			double next;
+			if (granted) {
+				next = Double.parseDouble(tats[i]);
+				tatMicros[i] = next;
+			}
+			else {
+				double tat = Math.max(stored(tats[i], now), now);
+				tatMicros[i] = tat;
+				next = tat + permits * intervalMicros[i];
+			}
+			double w = next - toleranceMicros[i] - now;
+			if (w > wait) {
+				wait = w;
+			}
 		}
-		return new Reply(granted, waitMicros, now, tats, tokens(now, tatMicros));
+		return new Reply(granted, wait, now, tats, tokens(now, tatMicros));
+	}
+
+	/** A TAT found in Redis, as the script reads it: {@code now} when there is none, or none that is a number. */
+	private static double stored(String value, double now) {
+		if (value.isEmpty()) {
+			return now;
+		}
+		try {
+			return Double.parseDouble(value);
+		}
+		catch (NumberFormatException e) {
+			return now;
+		}
 	}
 
 	/**
@@ -160,7 +190,7 @@ final class Budget {
 	 * @param granted    whether the permits were taken
 	 * @param waitMicros how long until the holder may act (granted) or the wait it would have needed
 	 * @param nowMicros  Redis's time when it decided, in the scripts' microseconds
-	 * @param tats       per limiting tier, the TAT written (granted) or found (refused), as Redis wrote it
+	 * @param tats       per limiting tier, the TAT written (granted), or the value found (refused, {@code ""} if none), as Redis has it
 	 * @param tokens     per tier, what it has left
 	 */
 	record Reply(boolean granted, double waitMicros, double nowMicros, String[] tats, List<Double> tokens) {

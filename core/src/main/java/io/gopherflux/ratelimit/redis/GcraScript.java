@@ -27,45 +27,45 @@ final class GcraScript {
 	 * <p>
 	 * KEYS: the tiers' keys. ARGV[1]: permits; ARGV[2]: the longest wait allowed, in µs; then per
 	 * tier its interval and tolerance (interval times burst), in µs.
-	 * Returns {@code {granted (1|0), wait µs, now µs, TAT per tier...}}: the wait is how long until
-	 * the holder may act (zero or less: at once), or the wait that would have been needed; the TATs
-	 * are those written (granted) or those found, unchanged (refused), from which the caller reads
-	 * the tokens each tier has left.
+	 * Returns {@code {granted (1|0), seconds, microseconds, TAT per tier...}}: Redis's {@code TIME}
+	 * as it answered, and per tier the TAT written (granted), or the value found, unchanged
+	 * ({@code ""} if none; refused). The caller computes from these, with the same double
+	 * arithmetic, the time and the wait the script used ({@link Budget#parse}), so that the script
+	 * formats no number but the TATs it writes: formatting a double is the costliest thing it does
+	 * after its Redis calls, and this runs once per decision.
 	 */
 	static final GcraScript RESERVE = new GcraScript("""
 			if redis.replicate_commands then redis.replicate_commands() end
 			local t = redis.call('TIME')
 			local now = (tonumber(t[1]) - %d) * 1000000 + tonumber(t[2])
 			local permits = tonumber(ARGV[1])
-			local max_wait = tonumber(ARGV[2])
 			local wait = 0
+			local found = {}
 			local tats = {}
-			local currents = {}
 			for i = 1, #KEYS do
-			  local interval = tonumber(ARGV[1 + 2 * i])
-			  local tolerance = tonumber(ARGV[2 + 2 * i])
 			  local stored = redis.call('GET', KEYS[i])
 			  local tat = stored and tonumber(stored) or now
 			  if tat < now then tat = now end
-			  local next_tat = tat + permits * interval
-			  local w = next_tat - tolerance - now
+			  local next_tat = tat + permits * tonumber(ARGV[1 + 2 * i])
+			  local w = next_tat - tonumber(ARGV[2 + 2 * i]) - now
 			  if w > wait then wait = w end
-			  currents[i] = tat
+			  found[i] = stored or ''
 			  tats[i] = next_tat
 			end
-			if wait > max_wait then
-			  local refused = {0, string.format('%%.17g', wait), string.format('%%.17g', now)}
+			if wait > tonumber(ARGV[2]) then
+			  local refused = {0, t[1], t[2]}
 			  for i = 1, #KEYS do
-			    refused[3 + i] = string.format('%%.17g', currents[i])
+			    refused[3 + i] = found[i]
 			  end
 			  return refused
 			end
-			local reply = {1, string.format('%%.17g', wait), string.format('%%.17g', now)}
+			local granted = {1, t[1], t[2]}
 			for i = 1, #KEYS do
-			  redis.call('SET', KEYS[i], string.format('%%.17g', tats[i]), 'PX', math.ceil((tats[i] - now) / 1000))
-			  reply[3 + i] = string.format('%%.17g', tats[i])
+			  local tat = string.format('%%.17g', tats[i])
+			  redis.call('SET', KEYS[i], tat, 'PX', math.ceil((tats[i] - now) / 1000))
+			  granted[3 + i] = tat
 			end
-			return reply
+			return granted
 			""".formatted(EPOCH_SECONDS));
 
 	/**

@@ -59,15 +59,17 @@ public final class RedisRateLimiter implements RateLimiter {
 	private final RedisRateLimiterConfig config;
 	private final RateLimiterMetrics metrics;
 	private final ScriptRunner scripts;
+	private final CallDeadlines deadlines;
 	private final RedisAvailability availability;
 	private final FallbackBuckets fallbacks;
 
-	RedisRateLimiter(Budget budget, RedisRateLimiterConfig config, ScriptRunner scripts, RedisAvailability availability,
-			FallbackBuckets fallbacks) {
+	RedisRateLimiter(Budget budget, RedisRateLimiterConfig config, ScriptRunner scripts, CallDeadlines deadlines,
+			RedisAvailability availability, FallbackBuckets fallbacks) {
 		this.budget = budget;
 		this.config = config;
 		this.metrics = config.metrics();
 		this.scripts = scripts;
+		this.deadlines = deadlines;
 		this.availability = availability;
 		this.fallbacks = fallbacks;
 	}
@@ -157,9 +159,9 @@ public final class RedisRateLimiter implements RateLimiter {
 			int generation = availability.generation();
 			CompletableFuture<List<Object>> call = scripts.run(GcraScript.RESERVE, ScriptOutputType.MULTI, budget.keys,
 					budget.reserveArgs(permits, maxWaitNanos));
-			Pending pending = new Pending(call);
-			return Mono.fromFuture(call, true)
-					.timeout(config.timeout(), config.scheduler())
+			Pending pending = new Pending(call, permits);
+			// Bounded by the timeout without a timer per call; cancelling the bound leaves the call to Pending.
+			return Mono.fromFuture(deadlines.bound(call))
 					.map(reply -> pending.deliver(permits, maxWaitNanos, reply))
 					.doOnCancel(pending::abandon)
 					.onErrorResume(e -> {
@@ -245,16 +247,18 @@ public final class RedisRateLimiter implements RateLimiter {
 		static final int ABANDONED = 2;
 
 		final CompletableFuture<List<Object>> call;
+		final int permits;
 
 		volatile int state;
 		static final AtomicIntegerFieldUpdater<Pending> STATE = AtomicIntegerFieldUpdater.newUpdater(Pending.class, "state");
 
-		Pending(CompletableFuture<List<Object>> call) {
+		Pending(CompletableFuture<List<Object>> call, int permits) {
 			this.call = call;
+			this.permits = permits;
 		}
 
 		TieredReservation deliver(int permits, long maxWaitNanos, List<Object> reply) {
-			TieredReservation r = decision(permits, maxWaitNanos, budget.parse(reply));
+			TieredReservation r = decision(permits, maxWaitNanos, budget.parse(reply, permits));
 			if (STATE.compareAndSet(this, WAITING, DELIVERED)) {
 				report(r);
 			}
@@ -265,7 +269,7 @@ public final class RedisRateLimiter implements RateLimiter {
 		void abandon() {
 			if (STATE.compareAndSet(this, WAITING, ABANDONED)) {
 				call.thenAccept(reply -> {
-					if (decision(1, 0, budget.parse(reply)) instanceof Granted g) {
+					if (decision(1, 0, budget.parse(reply, permits)) instanceof Granted g) {
 						g.undo();
 					}
 				});

@@ -101,12 +101,14 @@ public final class RedisRateLimiters implements AutoCloseable {
 	private final ScriptRunner scripts;
 	private final RedisAvailability availability;
 	private final FallbackBuckets fallbacks;
+	private final CallDeadlines deadlines;
 
 	private RedisRateLimiters(RedisRateLimiterConfig config, RedisEndpoint<?> endpoint) {
 		this.config = config;
 		this.endpoint = endpoint;
 		this.scripts = new ScriptRunner(endpoint, config.redisMetrics(), config.clock(), config.scheduler(), config.timeout());
 		this.fallbacks = new FallbackBuckets(config.scheduler(), config.clock(), config.retryInterval());
+		this.deadlines = new CallDeadlines(config.scheduler(), config.timeout());
 		this.availability = new RedisAvailability(config.failureThreshold(), config.failureWindow(), config.retryInterval(),
 				config.timeout(), config.scheduler(), endpoint::probe, new Report());
 	}
@@ -270,7 +272,7 @@ public final class RedisRateLimiters implements AutoCloseable {
 			}
 			copy.add(tier);
 		}
-		return new RedisRateLimiter(new Budget(config.keyPrefix(), key, copy), config, scripts, availability, fallbacks);
+		return new RedisRateLimiter(new Budget(config.keyPrefix(), key, copy), config, scripts, deadlines, availability, fallbacks);
 	}
 
 	/**

@@ -3,7 +3,7 @@ package io.gopherflux.ratelimit.redis;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.gopherflux.ratelimit.NanoClock;
@@ -65,37 +65,85 @@ final class ScriptRunner {
 		if (endpoint.closed()) {
 			return CompletableFuture.failedFuture(new IllegalStateException("the Redis rate limiters on " + endpoint.display() + " are closed"));
 		}
-		long start = clock.nanoTime();
-		long triedFrom = scheduler.now(TimeUnit.NANOSECONDS);
+		Call<T> call = new Call<>(script, type, keys, args, clock.nanoTime(), scheduler.now(TimeUnit.NANOSECONDS));
 		CompletableFuture<RedisClusterAsyncCommands<String, String>> commands = endpoint.commands();
-		CompletableFuture<T> call = commands.isDone() && !commands.isCompletedExceptionally()
-				? this.<T>attempt(commands.join(), script, type, keys, args, start, triedFrom).toCompletableFuture()
-				: commands.thenCompose(redis -> this.<T>attempt(redis, script, type, keys, args, start, triedFrom));
-		call.thenRun(() -> metrics.roundTrip(clock.nanoTime() - start));
+		if (commands.isDone() && !commands.isCompletedExceptionally()) {
+			attempt(commands.join(), call);
+		}
+		else {
+			commands.whenComplete((redis, e) -> {
+				if (e != null) {
+					call.completeExceptionally(e);
+				}
+				else {
+					attempt(redis, call);
+				}
+			});
+		}
 		return call;
 	}
 
 	/**
-	 * One try; {@code start} is on the configured clock (which times round trips), {@code triedFrom}
-	 * on the scheduler's, which also runs the delays: the clock may be one a test holds still, and
-	 * then only the scheduler's time bounds the tries.
+	 * One try; {@code call.start} is on the configured clock (which times round trips),
+	 * {@code call.triedFrom} on the scheduler's, which also runs the delays: the clock may be one a
+	 * test holds still, and then only the scheduler's time bounds the tries. One callback per try,
+	 * rather than a chain of dependent futures: this runs once per decision.
 	 */
-	private <T> CompletionStage<T> attempt(RedisClusterAsyncCommands<String, String> redis, GcraScript script,
-			ScriptOutputType type, String[] keys, String[] args, long start, long triedFrom) {
-		return redis.<T>evalsha(script.sha1, type, keys, args).exceptionallyCompose(e -> {
-			Throwable failure = FailureKind.unwrap(e);
-			if (failure instanceof RedisNoScriptException) {
-				metrics.scriptReloaded();
-				return redis.eval(script.text, type, keys, args);
+	private <T> void attempt(RedisClusterAsyncCommands<String, String> redis, Call<T> call) {
+		try {
+			redis.<T>evalsha(call.script.sha1, call.type, call.keys, call.args).whenComplete((value, e) -> {
+				if (e == null) {
+					answered(call, value);
+				}
+				else if (FailureKind.unwrap(e) instanceof RedisNoScriptException) {
+					metrics.scriptReloaded();
+					reload(redis, call);
+				}
+				else {
+					failed(redis, call, e);
+				}
+			});
+		}
+		catch (RuntimeException e) {
+			call.completeExceptionally(e);
+		}
+	}
+
+	/** EVAL, which also stores the script, after a NOSCRIPT. */
+	private <T> void reload(RedisClusterAsyncCommands<String, String> redis, Call<T> call) {
+		try {
+			redis.<T>eval(call.script.text, call.type, call.keys, call.args).whenComplete((value, e) -> {
+				if (e == null) {
+					answered(call, value);
+				}
+				else {
+					failed(redis, call, e);
+				}
+			});
+		}
+		catch (RuntimeException e) {
+			call.completeExceptionally(e);
+		}
+	}
+
+	private <T> void answered(Call<T> call, T value) {
+		metrics.roundTrip(clock.nanoTime() - call.start);
+		call.complete(value);
+	}
+
+	/** TRYAGAIN is tried again after a delay, within half the timeout; any other failure is the call's. */
+	private <T> void failed(RedisClusterAsyncCommands<String, String> redis, Call<T> call, Throwable e) {
+		Throwable failure = FailureKind.unwrap(e);
+		if (tryAgain(failure) && scheduler.now(TimeUnit.NANOSECONDS) - call.triedFrom + TRY_AGAIN_DELAY.toNanos() < tryAgainForNanos) {
+			try {
+				scheduler.schedule(() -> attempt(redis, call), TRY_AGAIN_DELAY.toNanos(), TimeUnit.NANOSECONDS);
+				return;
 			}
-			return CompletableFuture.failedStage(failure);
-		}).exceptionallyCompose(e -> {
-			Throwable failure = FailureKind.unwrap(e);
-			if (tryAgain(failure) && scheduler.now(TimeUnit.NANOSECONDS) - triedFrom + TRY_AGAIN_DELAY.toNanos() < tryAgainForNanos) {
-				return later().thenCompose(v -> attempt(redis, script, type, keys, args, start, triedFrom));
+			catch (RejectedExecutionException rejected) {
+				failure.addSuppressed(rejected);
 			}
-			return CompletableFuture.failedStage(failure);
-		});
+		}
+		call.completeExceptionally(failure);
 	}
 
 	private static boolean tryAgain(Throwable failure) {
@@ -103,9 +151,23 @@ final class ScriptRunner {
 				&& failure.getMessage().startsWith("TRYAGAIN");
 	}
 
-	private CompletableFuture<Void> later() {
-		CompletableFuture<Void> due = new CompletableFuture<>();
-		scheduler.schedule(() -> due.complete(null), TRY_AGAIN_DELAY.toNanos(), TimeUnit.NANOSECONDS);
-		return due;
+	/** A script call's future, with what each try needs. */
+	private static final class Call<T> extends CompletableFuture<T> {
+
+		final GcraScript script;
+		final ScriptOutputType type;
+		final String[] keys;
+		final String[] args;
+		final long start;
+		final long triedFrom;
+
+		Call(GcraScript script, ScriptOutputType type, String[] keys, String[] args, long start, long triedFrom) {
+			this.script = script;
+			this.type = type;
+			this.keys = keys;
+			this.args = args;
+			this.start = start;
+			this.triedFrom = triedFrom;
+		}
 	}
 }

@@ -109,13 +109,44 @@ class BudgetTest {
 	void aReplyIsReadIntoTheDecisionAndEachTiersTokens() {
 		Budget budget = new Budget(PREFIX, "k", List.of(PER_SECOND, PER_MINUTE));
 
-		// Granted at 1 s; per-minute TAT 1.6 s (one token of 600 ms taken), per-second TAT 1.1 s.
-		Budget.Reply reply = budget.parse(List.of(1L, "-59400000", "1000000", "1600000", "1100000"));
+		// Granted at 1 s (Redis's TIME: the epoch plus 1 s); per-minute TAT 1.6 s (one token of 600 ms
+		// taken), per-second TAT 1.1 s: no wait, with 59.4 s of the per-minute tolerance to spare.
+		String second = Long.toString(GcraScript.EPOCH_SECONDS + 1);
+		Budget.Reply reply = budget.parse(List.of(1L, second, "0", "1600000", "1100000"), 1);
 
 		assertThat(reply.granted()).isTrue();
 		assertThat(reply.nowMicros()).isEqualTo(1e6);
+		assertThat(reply.waitMicros()).isZero();
 		assertThat(reply.tats()).containsExactly("1600000", "1100000");
 		assertThat(reply.tokens()).containsExactly(99.0, 9.0);
+	}
+
+	@Test
+	void aGrantAheadOfTimeIsReadWithTheWaitTheScriptComputed() {
+		Budget budget = new Budget(PREFIX, "k", List.of(PER_SECOND));
+
+		// Per-second tier: interval 100 ms, tolerance 1 s. TAT written 1.6 s ahead of now: wait 0.6 s.
+		String second = Long.toString(GcraScript.EPOCH_SECONDS + 10);
+		Budget.Reply reply = budget.parse(List.of(1L, second, "250000", "11850000"), 1);
+
+		assertThat(reply.nowMicros()).isEqualTo(10_250_000.0);
+		assertThat(reply.waitMicros()).isEqualTo(11_850_000.0 - 1_000_000.0 - 10_250_000.0);
+		assertThat(reply.tokens()).containsExactly(-6.0);
+	}
+
+	@Test
+	void aRefusalIsReadFromTheValuesFoundWithTheWaitItWouldHaveNeeded() {
+		Budget budget = new Budget(PREFIX, "k", List.of(PER_SECOND, PER_MINUTE));
+
+		// At 1 s: per-minute TAT found at 61.5 s (60.5 s ahead, its tolerance 60 s), per-second none found.
+		String second = Long.toString(GcraScript.EPOCH_SECONDS + 1);
+		Budget.Reply refused = budget.parse(List.of(0L, second, "0", "61500000", ""), 2);
+
+		assertThat(refused.granted()).isFalse();
+		// Two permits of 600 ms on the per-minute tier: TAT 62.7 s, 1.7 s past the tolerance of 60 s.
+		assertThat(refused.waitMicros()).isEqualTo(61_500_000.0 + 2 * 600_000.0 - 60_000_000.0 - 1_000_000.0);
+		assertThat(refused.tats()).containsExactly("61500000", "");
+		assertThat(refused.tokens()).containsExactly(-0.8333333333333334, 10.0);
 	}
 
 	@Test
