@@ -269,7 +269,8 @@ public final class RedisRateLimiter implements RateLimiter {
 		void abandon() {
 			if (STATE.compareAndSet(this, WAITING, ABANDONED)) {
 				call.thenAccept(reply -> {
-					if (decision(1, 0, budget.parse(reply, permits)) instanceof Granted g) {
+					// All the permits it took go back, not one.
+					if (decision(permits, 0, budget.parse(reply, permits)) instanceof Granted g) {
 						g.undo();
 					}
 				});

@@ -288,6 +288,23 @@ class RedisRateLimiterTest {
 	}
 
 	@Test
+	void cancellingAReservationOfSeveralPermitsWhileRedisDecidesGivesThemAllBack() {
+		RedisRateLimiter limiter = redis.limiter(key, perMinute(3));
+		String redisKey = limiter.keys().get(0);
+		assertThat(limiter.reserve(1, Duration.ZERO).block().ok()).isTrue();
+		long scripts = server.calls("evalsha");
+
+		server.commands().clientPause(300);
+		limiter.reserve(3, Duration.ofMinutes(5)).subscribe().dispose();
+		server.commands().ping();
+
+		eventually("the reservation ran, then its give-back", () -> server.calls("evalsha") >= scripts + 2);
+		// One token every 20 s: the first reservation holds the key 20 s; the cancelled one had
+		// taken it to 80 s, and giving back one of its three permits would leave 60 s.
+		assertThat(server.commands().pttl(redisKey)).as("20 s for the first token only").isLessThanOrEqualTo(20_000);
+	}
+
+	@Test
 	void acquireCompletesAtOnceWhenTokensAreThere() {
 		RedisRateLimiter limiter = redis.limiter(key, perMinute(2));
 
