@@ -18,7 +18,6 @@ import io.netty.buffer.ByteBuf;
 public final class Json {
 
 	private static final long EIGHT_DIGITS = 100_000_000L;
-	private static final long ASCII_ZEROS = 0x3030_3030_3030_3030L;
 	/** The longest run {@link #writeBytes(ByteBuf, byte[])} copies by words rather than by {@code ByteBuf.writeBytes}. */
 	static final int SHORT_RUN = 128;
 	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -163,15 +162,19 @@ public final class Json {
 
 	/**
 	 * Writes {@code value} (below 10^8) as its digits, or as exactly eight with leading zeros when
-	 * {@code padded}: the digits are made in one long and written in one call, where there is room
-	 * for eight bytes (the bytes past the digits are left beyond the writer index), else byte by byte.
+	 * {@code padded}: packed into one long and written in one call, where there is room for eight
+	 * bytes (the bytes past the digits are left beyond the writer index), else byte by byte.
 	 */
 	private static void writeUpToEightDigits(ByteBuf out, long value, boolean padded) {
-		long digitValues = eightDigitValues(value);
-		// Leading zero digits are the low zero bytes; a lone 0 keeps its last digit.
-		int skipped = padded ? 0 : value == 0 ? 7 : Long.numberOfTrailingZeros(digitValues) >>> 3;
-		long packed = (digitValues >>> (skipped << 3)) + ASCII_ZEROS;
-		int digits = 8 - skipped;
+		long packed = 0;
+		int digits = 0;
+		do {
+			// The most significant digit ends up in the lowest byte: first on the wire, little-endian.
+			packed = (packed << 8) | ('0' + value % 10);
+			value /= 10;
+			digits++;
+		}
+		while (value != 0 || (padded && digits < 8));
 		if (out.maxWritableBytes() >= Long.BYTES) {
 			out.ensureWritable(Long.BYTES);
 			int at = out.writerIndex();
@@ -183,21 +186,6 @@ public final class Json {
 				out.writeByte((int) (packed >>> (8 * i)));
 			}
 		}
-	}
-
-	/**
-	 * The eight decimal digits of {@code value} (below 10^8) as byte values 0-9, the most
-	 * significant in the lowest byte, without a loop: the number is split into two four-digit
-	 * halves in 32-bit lanes, each into two-digit quarters in 16-bit lanes, each into digits in
-	 * bytes, with multiplications that stand for the divisions by 100 and by 10 (exact in these
-	 * ranges: x * 10486 >>> 20 is x / 100 for x below 10^4, x * 103 >>> 10 is x / 10 below 100).
-	 */
-	static long eightDigitValues(long value) {
-		long halves = (value / 10_000) | ((value % 10_000) << 32);
-		long hundreds = ((halves * 10_486L) >>> 20) & 0x0000_007F_0000_007FL;
-		long quarters = ((halves - 100 * hundreds) << 16) + hundreds;
-		long tens = ((quarters * 103L) >>> 10) & 0x000F_000F_000F_000FL;
-		return tens + ((quarters - 10 * tens) << 8);
 	}
 
 	/** {@code text} as US-ASCII bytes, for the constant fragments the encoders write. */
