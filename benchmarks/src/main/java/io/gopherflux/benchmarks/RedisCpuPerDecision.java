@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 
 import io.github.bucket4j.BucketConfiguration;
@@ -174,7 +172,7 @@ public final class RedisCpuPerDecision {
 					continue;
 				}
 				Map<String, Double> before = snapshot(nodes);
-				long decided = turn(decides[d], turnMillis);
+				long decided = RedisRoundTrips.turn(decides[d], turnMillis);
 				Map<String, Double> after = snapshot(nodes);
 				if (round == 0) {
 					continue;
@@ -206,30 +204,6 @@ public final class RedisCpuPerDecision {
 		for (RedisClient inspector : inspectors) {
 			inspector.shutdown();
 		}
-	}
-
-	private static long turn(IntPredicate decide, long millis) throws InterruptedException {
-		AtomicLong decided = new AtomicLong();
-		AtomicBoolean running = new AtomicBoolean(true);
-		Thread[] callers = new Thread[2];
-		for (int t = 0; t < callers.length; t++) {
-			int offset = t * 7;
-			callers[t] = new Thread(() -> {
-				for (int i = offset; running.get(); i++) {
-					if (!decide.test(i)) {
-						throw new IllegalStateException("refused: the bucket should never run dry here");
-					}
-					decided.incrementAndGet();
-				}
-			});
-			callers[t].start();
-		}
-		Thread.sleep(millis);
-		running.set(false);
-		for (Thread caller : callers) {
-			caller.join();
-		}
-		return decided.get();
 	}
 
 	private static void print(String name, List<Map<String, Double>> turns) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
 import io.github.bucket4j.BucketConfiguration;
@@ -144,7 +144,7 @@ public final class RedisRoundTrips {
 			System.out.println("gopherflux's scripts on " + keys + " keys, per master (warm-up included):" + spread);
 		}
 		interleaved(new String[] { "gopherflux, 1 key", "bucket4j (CAS), 1 key", "gopherflux, " + keys + " keys",
-				"bucket4j (CAS), " + keys + " keys" }, new IntFunction[] { i -> gopherflux.reserve(1, Duration.ZERO).block().ok(),
+				"bucket4j (CAS), " + keys + " keys" }, new IntPredicate[] { i -> gopherflux.reserve(1, Duration.ZERO).block().ok(),
 						i -> bucket4j.tryConsume(1), i -> gopherfluxKeys[i % keys].reserve(1, Duration.ZERO).block().ok(),
 						i -> bucket4jKeys[i % keys].tryConsume(1) });
 		gopherfluxRedis.close();
@@ -164,33 +164,13 @@ public final class RedisRoundTrips {
 	 * over minutes, turns a few seconds apart see about the same load, so the ratios of their
 	 * medians are fairer than those of benchmarks run one after the other.
 	 */
-	private static void interleaved(String[] names, IntFunction<Boolean>[] decides) throws InterruptedException {
+	private static void interleaved(String[] names, IntPredicate[] decides) throws InterruptedException {
 		long[][] rates = new long[decides.length][ROUNDS - 1];
 		for (int round = 0; round < ROUNDS; round++) {
 			for (int d = 0; d < decides.length; d++) {
-				IntFunction<Boolean> decide = decides[d];
-				AtomicLong decided = new AtomicLong();
-				AtomicBoolean running = new AtomicBoolean(true);
-				Thread[] callers = new Thread[2];
-				for (int t = 0; t < callers.length; t++) {
-					int offset = t * 7;
-					callers[t] = new Thread(() -> {
-						for (int i = offset; running.get(); i++) {
-							if (!decide.apply(i)) {
-								throw new IllegalStateException("refused: the bucket should never run dry here");
-							}
-							decided.incrementAndGet();
-						}
-					});
-					callers[t].start();
-				}
-				Thread.sleep(ROUND.toMillis());
-				running.set(false);
-				for (Thread caller : callers) {
-					caller.join();
-				}
+				long decided = turn(decides[d], ROUND.toMillis());
 				if (round > 0) {
-					rates[d][round - 1] = decided.get() * 1000 / ROUND.toMillis();
+					rates[d][round - 1] = decided * 1000 / ROUND.toMillis();
 				}
 			}
 		}
@@ -203,6 +183,31 @@ public final class RedisRoundTrips {
 		}
 	}
 
+	/** Runs {@code decide} on 2 caller threads for {@code millis}; the decisions made. */
+	static long turn(IntPredicate decide, long millis) throws InterruptedException {
+		AtomicLong decided = new AtomicLong();
+		AtomicBoolean running = new AtomicBoolean(true);
+		Thread[] callers = new Thread[2];
+		for (int t = 0; t < callers.length; t++) {
+			int offset = t * 7;
+			callers[t] = new Thread(() -> {
+				for (int i = offset; running.get(); i++) {
+					if (!decide.test(i)) {
+						throw new IllegalStateException("refused: the bucket should never run dry here");
+					}
+					decided.incrementAndGet();
+				}
+			});
+			callers[t].start();
+		}
+		Thread.sleep(millis);
+		running.set(false);
+		for (Thread caller : callers) {
+			caller.join();
+		}
+		return decided.get();
+	}
+
 	private static List<Map<String, Long>> perNode(List<RedisCommands<String, String>> redis) {
 		List<Map<String, Long>> calls = new ArrayList<>();
 		for (RedisCommands<String, String> node : redis) {
@@ -212,9 +217,9 @@ public final class RedisRoundTrips {
 	}
 
 	private static void count(List<RedisCommands<String, String>> redis, String name, String shape, int callers, int decisions,
-			IntFunction<Boolean> decide, LongSupplier sent) throws InterruptedException {
+			IntPredicate decide, LongSupplier sent) throws InterruptedException {
 		for (int i = 0; i < 1_000; i++) {
-			decide.apply(i);
+			decide.test(i);
 		}
 		Map<String, Long> before = commandCalls(redis);
 		long sentBefore = sent.getAsLong();
@@ -223,7 +228,7 @@ public final class RedisRoundTrips {
 			int offset = t * 7;
 			threads[t] = new Thread(() -> {
 				for (int i = 0; i < decisions / callers; i++) {
-					if (!decide.apply(offset + i)) {
+					if (!decide.test(offset + i)) {
 						throw new IllegalStateException(name + " refused: the bucket should never run dry here");
 					}
 				}

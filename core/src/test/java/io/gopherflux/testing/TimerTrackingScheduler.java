@@ -7,11 +7,12 @@ import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** A virtual-time scheduler that counts the timed tasks still pending (neither run nor disposed). */
+/** A virtual-time scheduler that counts the timed tasks set, and those still pending (neither run nor disposed). */
 public final class TimerTrackingScheduler implements Scheduler {
 
 	public final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
 	public final AtomicInteger pendingTimers = new AtomicInteger();
+	public final AtomicInteger timersSet = new AtomicInteger();
 
 	@Override
 	public Disposable schedule(Runnable task) {
@@ -20,6 +21,7 @@ public final class TimerTrackingScheduler implements Scheduler {
 
 	@Override
 	public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+		timersSet.incrementAndGet();
 		pendingTimers.incrementAndGet();
 		AtomicInteger once = new AtomicInteger();
 		Disposable d = vts.schedule(() -> {

@@ -10,17 +10,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import reactor.core.Disposable;
+import io.gopherflux.testing.TimerTrackingScheduler;
+
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * The calls' timeouts in virtual time: a call answered in time passes through and leaves the queue,
@@ -31,39 +30,14 @@ class CallDeadlinesTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
-	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-	/** Timers set on {@link #time}. */
-	private final AtomicInteger timers = new AtomicInteger();
-	private final CallDeadlines deadlines = new CallDeadlines(counting(time), TIMEOUT);
+	/** Virtual time, counting the timers set on it. */
+	private final TimerTrackingScheduler time = new TimerTrackingScheduler();
+	private final AtomicInteger timers = time.timersSet;
+	private final CallDeadlines deadlines = new CallDeadlines(time, TIMEOUT);
 
 	@AfterEach
 	void dispose() {
-		time.dispose();
-	}
-
-	private Scheduler counting(Scheduler scheduler) {
-		return new Scheduler() {
-			@Override
-			public Disposable schedule(Runnable task) {
-				return scheduler.schedule(task);
-			}
-
-			@Override
-			public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
-				timers.incrementAndGet();
-				return scheduler.schedule(task, delay, unit);
-			}
-
-			@Override
-			public long now(TimeUnit unit) {
-				return scheduler.now(unit);
-			}
-
-			@Override
-			public Worker createWorker() {
-				return scheduler.createWorker();
-			}
-		};
+		time.vts.dispose();
 	}
 
 	@Test

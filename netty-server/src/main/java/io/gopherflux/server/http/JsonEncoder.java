@@ -244,12 +244,7 @@ public final class JsonEncoder<T> implements EventEncoder<T> {
 				return last;
 			}
 			if (text != null) {
-				for (int i = 0; i < text.length(); i++) {
-					char c = text.charAt(i);
-					if (c == '\n' || c == '\r' || c == 0) {
-						throw new IllegalArgumentException("an event name may not hold a line break or NUL: '" + text + "'");
-					}
-				}
+				StreamFormat.checkField("event name", text);
 			}
 			return lastName = new Name(text);
 		}

@@ -110,10 +110,15 @@ public enum StreamFormat {
 
 	/** Refuses an SSE event ID that would end its field early. */
 	static void checkEventId(String id) {
-		for (int i = 0; i < id.length(); i++) {
-			char c = id.charAt(i);
+		checkField("event ID", id);
+	}
+
+	/** Refuses a value of an SSE field ({@code what}) that would end the field early. */
+	static void checkField(String what, String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
 			if (c == '\n' || c == '\r' || c == 0) {
-				throw new IllegalArgumentException("an event ID may not hold a line break or NUL: '" + id + "'");
+				throw new IllegalArgumentException("an " + what + " may not hold a line break or NUL: '" + value + "'");
 			}
 		}
 	}

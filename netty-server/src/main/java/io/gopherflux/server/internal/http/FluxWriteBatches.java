@@ -458,15 +458,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 			}
 			catch (Throwable e) {
 				release(batch, e);
-				Throwable failure = Operators.onOperatorError(s, e, t, actual.currentContext());
-				// Upstream may have completed already: the failure still ends the stream, as an error.
-				if (error == null) {
-					error = failure;
-				}
-				else {
-					Operators.onErrorDropped(failure, actual.currentContext());
-				}
-				done = true;
+				encodingFailed(Operators.onOperatorError(s, e, t, actual.currentContext()));
 				return;
 			}
 			pending = batch;
@@ -497,10 +489,7 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 			catch (Throwable e) {
 				release(batch, e);
 				cutDone = false;
-				if (error == null) {
-					error = Operators.onOperatorError(e, actual.currentContext());
-				}
-				done = true;
+				encodingFailed(Operators.onOperatorError(e, actual.currentContext()));
 				return;
 			}
 			pending = batch;
@@ -532,18 +521,23 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 				}
 				catch (Throwable e) {
 					release(batch, e);
-					if (error == null) {
-						error = Operators.onOperatorError(s, e, actual.currentContext());
-					}
-					else {
-						Operators.onErrorDropped(e, actual.currentContext());
-					}
-					done = true;
+					encodingFailed(Operators.onOperatorError(s, e, actual.currentContext()));
 					return;
 				}
 				pending = batch;
 				lastBatchBytes = nextCapacity(batch);
 			}
+		}
+
+		/** Ends the stream with an encoding failure; upstream may have completed already, and the failure still ends it as an error. */
+		void encodingFailed(Throwable failure) {
+			if (error == null) {
+				error = failure;
+			}
+			else {
+				Operators.onErrorDropped(failure, actual.currentContext());
+			}
+			done = true;
 		}
 
 		/** Releases a batch whose encoding failed, after the encoder wrote out what it kept back for it. */
