@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The encoders of stream elements.
  * <ul>
- * <li>{@link #wholeNumber}: an object ending in a whole number, written digit by digit straight
- * into the batch, for the hottest streams (the built-in integers);</li>
+ * <li>{@link #wholeNumber}: an object ending in a whole number, written into an array of the
+ * encoding thread and copied into the batch once it is full or finished, for the hottest streams
+ * (the built-in integers);</li>
  * <li>{@link #json()}: any record or POJO, written by Jackson's streaming generator straight into
  * the write batch's {@code ByteBuf}, with the SSE event name and ID as functions of the element.
  * Jackson ({@code com.fasterxml.jackson.core:jackson-databind} 2.x) is an optional dependency of
@@ -28,11 +29,12 @@ public final class Encoders {
 	/**
 	 * Events that are one JSON object ending in a whole number, e.g. <code>{"value":42}</code>.
 	 *
-	 * @param eventName  the SSE event name, or null for plain data events
+	 * @param eventName  the SSE event name (ASCII, no line break), or null for plain data events
 	 * @param jsonPrefix the object up to the number, ASCII
 	 * @param numberIsId whether the number is also the event's ID (so a client resumes after it)
 	 * @param <N>        the number type
 	 * @return the encoder
+	 * @throws IllegalArgumentException if the event name holds a line break or NUL
 	 */
 	public static <N extends Number> EventEncoder<N> wholeNumber(String eventName, String jsonPrefix,
 			boolean numberIsId) {

@@ -1,9 +1,6 @@
 package io.gopherflux.server.http;
 
-import java.util.Objects;
-
 import io.netty.buffer.ByteBuf;
-import io.gopherflux.server.internal.http.Json;
 
 /**
  * How a stream's element becomes an event: its SSE event name, its ID and its JSON object (one
@@ -109,25 +106,6 @@ public interface EventEncoder<T> {
 	 * @return the encoder
 	 */
 	static <N extends Number> EventEncoder<N> wholeNumber(String eventName, String jsonPrefix, boolean numberIsId) {
-		byte[] name = eventName == null ? null : Json.ascii(eventName);
-		byte[] prefix = Json.ascii(Objects.requireNonNull(jsonPrefix, "jsonPrefix"));
-		return new EventEncoder<>() {
-			@Override
-			public byte[] eventName(N value) {
-				return name;
-			}
-
-			@Override
-			public void writeJson(N value, ByteBuf out) {
-				Json.writeBytes(out, prefix);
-				Json.writeLong(out, value.longValue());
-				out.writeByte('}');
-			}
-
-			@Override
-			public long eventId(N value) {
-				return numberIsId ? value.longValue() : NO_ID;
-			}
-		};
+		return new WholeNumberEncoder<>(eventName, jsonPrefix, numberIsId);
 	}
 }

@@ -17,11 +17,15 @@ import io.netty.buffer.ByteBuf;
  */
 public final class Json {
 
+	/** The room {@link #writeLong(byte[], int, long)} needs: a sign, 19 digits and a word's overhang. */
+	public static final int LONG_ROOM = 1 + 19 + Long.BYTES;
+
 	private static final long EIGHT_DIGITS = 100_000_000L;
 	/** The longest run {@link #writeBytes(ByteBuf, byte[])} copies by words rather than by {@code ByteBuf.writeBytes}. */
 	static final int SHORT_RUN = 128;
 	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 	private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+	private static final VarHandle LITTLE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 	private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
 
 	private Json() {
@@ -166,15 +170,8 @@ public final class Json {
 	 * bytes (the bytes past the digits are left beyond the writer index), else byte by byte.
 	 */
 	private static void writeUpToEightDigits(ByteBuf out, long value, boolean padded) {
-		long packed = 0;
-		int digits = 0;
-		do {
-			// The most significant digit ends up in the lowest byte: first on the wire, little-endian.
-			packed = (packed << 8) | ('0' + value % 10);
-			value /= 10;
-			digits++;
-		}
-		while (value != 0 || (padded && digits < 8));
+		long packed = packDigits(value, padded);
+		int digits = packedLength(packed);
 		if (out.maxWritableBytes() >= Long.BYTES) {
 			out.ensureWritable(Long.BYTES);
 			int at = out.writerIndex();
@@ -186,6 +183,66 @@ public final class Json {
 				out.writeByte((int) (packed >>> (8 * i)));
 			}
 		}
+	}
+
+	/**
+	 * Writes {@code value}'s digits into {@code bytes} at {@code at}, as {@link #writeLong(ByteBuf, long)}
+	 * does into a buffer, and returns the index after them. Eight-byte words are written, so the
+	 * array must have {@value #LONG_ROOM} bytes of room from {@code at}; those past the digits are
+	 * left for the caller to overwrite.
+	 *
+	 * @throws IndexOutOfBoundsException if there is less room
+	 */
+	public static int writeLong(byte[] bytes, int at, long value) {
+		Objects.checkFromIndexSize(at, LONG_ROOM, bytes.length);
+		if (value == Long.MIN_VALUE) {
+			System.arraycopy(MIN_LONG, 0, bytes, at, MIN_LONG.length);
+			return at + MIN_LONG.length;
+		}
+		if (value < 0) {
+			bytes[at++] = '-';
+			value = -value;
+		}
+		if (value >= EIGHT_DIGITS) {
+			long high = value / EIGHT_DIGITS;
+			if (high >= EIGHT_DIGITS) {
+				at = putDigits(bytes, at, packDigits(high / EIGHT_DIGITS, false));
+				high %= EIGHT_DIGITS;
+				at = putDigits(bytes, at, packDigits(high, true));
+			}
+			else {
+				at = putDigits(bytes, at, packDigits(high, false));
+			}
+			return putDigits(bytes, at, packDigits(value % EIGHT_DIGITS, true));
+		}
+		return putDigits(bytes, at, packDigits(value, false));
+	}
+
+	private static int putDigits(byte[] bytes, int at, long packed) {
+		LITTLE_LONGS.set(bytes, at, packed);
+		return at + packedLength(packed);
+	}
+
+	/**
+	 * {@code value}'s digits (below 10^8), eight with leading zeros when {@code padded}, as ASCII
+	 * bytes in one long, the most significant digit in the lowest byte: first on the wire when the
+	 * long is written little-endian.
+	 */
+	private static long packDigits(long value, boolean padded) {
+		long packed = 0;
+		int digits = 0;
+		do {
+			packed = (packed << 8) | ('0' + value % 10);
+			value /= 10;
+			digits++;
+		}
+		while (value != 0 || (padded && digits < 8));
+		return packed;
+	}
+
+	/** How many digits {@link #packDigits} packed: an ASCII digit is never a zero byte. */
+	private static int packedLength(long packed) {
+		return (Long.SIZE + 7 - Long.numberOfLeadingZeros(packed)) / Byte.SIZE;
 	}
 
 	/** {@code text} as US-ASCII bytes, for the constant fragments the encoders write. */

@@ -42,9 +42,26 @@ class JsonTest {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(longs = {0, 1, 9, 10, 99_999_999, 100_000_000, -1, -100_000_001, 9_999_999_999_999_999L,
+			10_000_000_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1})
+	void writeLongIntoAnArrayWritesTheDecimalDigitsAndReturnsTheIndexAfterThem(long value) {
+		byte[] bytes = new byte[3 + Json.LONG_ROOM];
+		bytes[2] = '[';
+		int end = Json.writeLong(bytes, 3, value);
+		bytes[end] = ']';
+		assertThat(new String(bytes, 2, end - 1, StandardCharsets.US_ASCII)).isEqualTo("[" + value + "]");
+	}
+
+	@Test
+	void writeLongIntoAnArrayRefusesLessRoomThanItMayNeed() {
+		assertThatThrownBy(() -> Json.writeLong(new byte[Json.LONG_ROOM], 1, 5)).isInstanceOf(IndexOutOfBoundsException.class);
+	}
+
 	@Test
 	void writeLongAgreesWithLongToStringAcrossTheRanges() {
 		ByteBuf out = Unpooled.buffer(32);
+		byte[] bytes = new byte[Json.LONG_ROOM];
 		try {
 			java.util.SplittableRandom random = new java.util.SplittableRandom(7);
 			for (int i = 0; i < 400_000; i++) {
@@ -57,6 +74,11 @@ class JsonTest {
 				String written = out.toString(StandardCharsets.US_ASCII);
 				if (!written.equals(Long.toString(value))) {
 					assertThat(written).as("value %d", value).isEqualTo(Long.toString(value));
+				}
+				int end = Json.writeLong(bytes, 0, value);
+				if (!new String(bytes, 0, end, StandardCharsets.US_ASCII).equals(Long.toString(value))) {
+					assertThat(new String(bytes, 0, end, StandardCharsets.US_ASCII)).as("into an array, value %d", value)
+							.isEqualTo(Long.toString(value));
 				}
 			}
 		}
