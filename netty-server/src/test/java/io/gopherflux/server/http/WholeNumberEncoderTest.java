@@ -61,7 +61,7 @@ class WholeNumberEncoderTest {
 				.withMessage("jsonPrefix");
 		assertThatIllegalArgumentException().isThrownBy(() -> Encoders.wholeNumber("value\ndata: x", PREFIX, false))
 				.withMessageContaining("event name");
-		assertThatIllegalArgumentException().isThrownBy(() -> Encoders.wholeNumber(null, "x".repeat(9000), false))
+		assertThatIllegalArgumentException().isThrownBy(() -> Encoders.wholeNumber(null, "x".repeat(WholeNumberEncoder.HELD_BYTES), false))
 				.withMessageContaining("jsonPrefix");
 	}
 
