@@ -5,6 +5,8 @@
 #   records     RecordsServer.java: the gopherflux server with a user stream registered through the routes
 #               builder, GET /streams/records, records written by Jackson (the same bytes as the integers)
 #   plain       PlainReactorNetty.java: the same endpoint in plain Reactor Netty, one chunk per element
+#   floor       PlainReactorNetty.java answering the same bytes from a constant (Content-Length, no limiter,
+#               no metrics, no encoding): the least any Reactor Netty server does for this request
 #   go          the Go net/http + x/time/rate peer (../shared/peers/go-net-http), when Go is installed
 #   variant     optional: the gopherflux server built from another copy of the tree and/or with other JVM
 #               options, to measure a change against the unmodified server in the same rounds
@@ -127,7 +129,7 @@ trap 'exit 130' INT TERM
 
 # --- build (outside the lock) ---------------------------------------------------------------------
 want() { [[ ",$servers," == *",$1,"* ]]; }
-if want gopherflux || want records || want plain || [ -n "$variant$variant_jvm_opts" ]; then
+if want gopherflux || want records || want plain || want floor || [ -n "$variant$variant_jvm_opts" ]; then
 	bench_classpath "$build"
 fi
 variant_cp=${cp:-}
@@ -173,6 +175,9 @@ start() { # name server-cpus wrk-cpus
 		plain)
 			"${pin[@]}" java "${jvm_common[@]}" -cp "$cp" "$root/netty-server/bench/PlainReactorNetty.java" "$port" >"$log" 2>&1 &
 			urls+=("http://127.0.0.1:$port/streams/integers?count=") ;;
+		floor)
+			"${pin[@]}" java "${jvm_common[@]}" -cp "$cp" "$root/netty-server/bench/PlainReactorNetty.java" "$port" >"$log" 2>&1 &
+			urls+=("http://127.0.0.1:$port/streams/constant?count=") ;;
 		go)
 			"${pin[@]}" "$go_peer" -addr "127.0.0.1:$port" >"$log" 2>&1 &
 			urls+=("http://127.0.0.1:$port/streams/integers?count=") ;;
@@ -196,7 +201,7 @@ for config in "${configs[@]}"; do
 	read -r on wrk_on <<<"$config"
 	[ "$on" = - ] && on=
 	[ "$wrk_on" = - ] && wrk_on=
-	for name in gopherflux records variant plain go; do
+	for name in gopherflux records variant plain floor go; do
 		if [ "$name" = variant ]; then
 			[ -n "$variant$variant_jvm_opts" ] || continue
 		else
@@ -303,9 +308,11 @@ for round in $(seq "$rounds"); do
 		done
 		line=
 		for i in "${!names[@]}"; do
-			[ "${names[$i]}" = gopherflux ] || [ "${names[$i]}" = variant ] || [ "${names[$i]}" = records ] || continue
+			[ "${names[$i]}" = gopherflux ] || [ "${names[$i]}" = variant ] || [ "${names[$i]}" = records ] \
+				|| [ "${names[$i]}" = floor ] || continue
 			for j in "${!names[@]}"; do
 				[ "${names[$j]}" = "${names[$i]}" ] && continue
+				[ "${names[$i]}" = floor ] && [ "${names[$j]}" != go ] && continue
 				[ "${names[$i]}" = gopherflux ] && { [ "${names[$j]}" = variant ] || [ "${names[$j]}" = records ]; } && continue
 				[ "${names[$i]}" = variant ] && [ "${names[$j]}" = records ] && continue
 				[ "${scpus[$j]}" = "${scpus[$i]}" ] || continue
@@ -356,7 +363,8 @@ awk -F'\t' -v scaling="$scaling" '
 		print "  ratios of same-round requests/s (median, range over rounds):"
 		for (c in counts) for (a in servers) for (b in servers) {
 			split(a, an, "@"); split(b, bn, "@")
-			if (an[1] != "gopherflux" && an[1] != "variant" && an[1] != "records") continue
+			if (an[1] != "gopherflux" && an[1] != "variant" && an[1] != "records" && an[1] != "floor") continue
+			if (an[1] == "floor" && bn[1] != "go") continue
 			if (bn[1] == an[1] || (an[1] == "gopherflux" && (bn[1] == "variant" || bn[1] == "records")) || (an[1] == "variant" && bn[1] == "records") || an[2] != bn[2]) continue
 			list = ""
 			for (r in rounds) if (at[r SUBSEP c SUBSEP b] > 0) list = list " " sprintf("%.3f", at[r SUBSEP c SUBSEP a] / at[r SUBSEP c SUBSEP b])
@@ -375,7 +383,7 @@ if [ -n "$out" ]; then
 	echo "measurements written to $out"
 fi
 for i in "${!names[@]}"; do
-	[ "${names[$i]}" = go ] || [ "${names[$i]}" = plain ] && continue
+	[ "${names[$i]}" = go ] || [ "${names[$i]}" = plain ] || [ "${names[$i]}" = floor ] && continue
 	curl -s "http://127.0.0.1:${ports[$i]}/metrics" \
 		| grep -E '^gopherflux_ratelimit_permits_total|^reactor_netty_http_server_data_sent_bytes_count' | head -3 \
 		| sed "s/^/  ${labels[$i]} metrics: /"
