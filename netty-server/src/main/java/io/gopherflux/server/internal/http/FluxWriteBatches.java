@@ -177,7 +177,8 @@ public final class FluxWriteBatches<T> extends FluxOperator<T, ByteBuf> {
 
 	static final class WriteBatchesSubscriber<T> implements CoreSubscriber<T>, Subscription, Scannable {
 
-		static final int MIN_CAPACITY = 256;
+		/** The first batch's capacity: ten of the built-in integers' events fit without growing it. */
+		static final int MIN_CAPACITY = 1024;
 		static final int MAX_CAPACITY = 64 * 1024;
 
 		final CoreSubscriber<? super ByteBuf> actual;
