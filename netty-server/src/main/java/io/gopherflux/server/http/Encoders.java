@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * the server: add it to use these (and {@code jackson-module-blackbird} for faster default
  * mappers).</li>
  * </ul>
+ * Make an encoder once, where its route is registered, and share it between streams and threads:
+ * a Jackson encoder keeps a generator per thread that encodes with it, for as long as it lives.
  */
 public final class Encoders {
 

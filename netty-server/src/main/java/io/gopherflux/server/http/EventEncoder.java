@@ -75,11 +75,15 @@ public interface EventEncoder<T> {
 
 	/**
 	 * Writes into {@code out} whatever {@link #writeEvent} kept back for it on this thread. The
-	 * default keeps nothing back.
+	 * default writes what the {@link Encoders#wholeNumber whole-number encoders} kept back for
+	 * {@code out} (they share one array per thread), so an encoder that hands its events to one of
+	 * them needs no {@code finish} of its own; an encoder handing them to any other must call its
+	 * {@code finish} here.
 	 *
 	 * @param out the write batch
 	 */
 	default void finish(ByteBuf out) {
+		WholeNumberEncoder.finishHeld(out);
 	}
 
 	/**

@@ -29,6 +29,16 @@ final class WholeNumberEncoder<N extends Number> implements EventEncoder<N> {
 	 */
 	static final int HELD_BYTES = 32 * 1024;
 	private static final VarHandle LITTLE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+	/**
+	 * One array per thread for every whole-number encoder: bytes belong to a batch, whichever
+	 * encoder wrote them, and an encoder made per request costs no thread any memory.
+	 */
+	private static final FastThreadLocal<Held> HELD = new FastThreadLocal<>() {
+		@Override
+		protected Held initialValue() {
+			return new Held();
+		}
+	};
 
 	private final byte[] name;
 	private final byte[] prefix;
@@ -43,12 +53,6 @@ final class WholeNumberEncoder<N extends Number> implements EventEncoder<N> {
 	private final Words idField;
 	/** The most bytes one event takes in the array, the overhang of a word write included. */
 	private final int maxEvent;
-	private final FastThreadLocal<Held> held = new FastThreadLocal<>() {
-		@Override
-		protected Held initialValue() {
-			return new Held();
-		}
-	};
 
 	WholeNumberEncoder(String eventName, String jsonPrefix, boolean numberIsId) {
 		if (eventName != null) {
@@ -94,7 +98,7 @@ final class WholeNumberEncoder<N extends Number> implements EventEncoder<N> {
 	public void writeEvent(N value, StreamFormat format, ByteBuf out) {
 		// Read before anything is written: a null element fails with nothing half written.
 		long number = value.longValue();
-		Held events = held.get();
+		Held events = HELD.get();
 		events.switchTo(out);
 		if (HELD_BYTES - events.length < maxEvent) {
 			events.writeOut();
@@ -123,9 +127,9 @@ final class WholeNumberEncoder<N extends Number> implements EventEncoder<N> {
 		events.length = at;
 	}
 
-	@Override
-	public void finish(ByteBuf out) {
-		Held events = held.getIfExists();
+	/** Writes what this thread's array holds for {@code out} into it. */
+	static void finishHeld(ByteBuf out) {
+		Held events = HELD.getIfExists();
 		if (events != null && events.out == out) {
 			events.writeOut();
 		}

@@ -167,6 +167,56 @@ class WholeNumberEncoderTest {
 	}
 
 	@Test
+	void twoEncodersWritingIntoOneBatchKeepTheirOrder() {
+		EventEncoder<Long> values = Encoders.wholeNumber(null, "{\"n\":", false);
+		EventEncoder<Long> beats = Encoders.wholeNumber("beat", "{\"beat\":", true);
+		ByteBuf out = Unpooled.buffer();
+		try {
+			values.writeEvent(1L, StreamFormat.SSE, out);
+			beats.writeEvent(2L, StreamFormat.SSE, out);
+			values.writeEvent(3L, StreamFormat.SSE, out);
+			beats.finish(out);
+			String expected = "data: {\"n\":1}\n\nid: 2\nevent: beat\ndata: {\"beat\":2}\n\ndata: {\"n\":3}\n\n";
+			assertThat(written(out)).as("either encoder finishes the batch").isEqualTo(expected);
+			values.finish(out);
+			assertThat(written(out)).as("nothing more was kept back").isEqualTo(expected);
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
+	void anEncoderHandingItsEventsToAWholeNumberEncoderFinishesThemWithTheDefaultFinish() {
+		EventEncoder<Long> inner = Encoders.wholeNumber(null, "{\"n\":", false);
+		EventEncoder<Long> outer = new EventEncoder<>() {
+			@Override
+			public byte[] eventName(Long value) {
+				return null;
+			}
+
+			@Override
+			public void writeJson(Long value, ByteBuf out) {
+				inner.writeJson(value, out);
+			}
+
+			@Override
+			public void writeEvent(Long value, StreamFormat format, ByteBuf out) {
+				inner.writeEvent(value, format, out);
+			}
+		};
+		ByteBuf out = Unpooled.buffer();
+		try {
+			outer.writeEvent(5L, StreamFormat.NDJSON, out);
+			outer.finish(out);
+			assertThat(written(out)).isEqualTo("{\"n\":5}\n");
+		}
+		finally {
+			out.release();
+		}
+	}
+
+	@Test
 	void bytesKeptBackForABatchReleasedMeanwhileAreDropped() {
 		EventEncoder<Long> encoder = Encoders.wholeNumber(null, "{\"n\":", false);
 		ByteBuf cancelled = Unpooled.buffer();
